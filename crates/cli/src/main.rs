@@ -1,0 +1,59 @@
+//! `larch`: the command-line program. Thin: parses arguments, calls the
+//! library's `build` orchestrator, prints results. One file per subcommand.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// larch: a mailing-list archiver. Pipermail's layout, MHonArc's MIME care,
+/// public-inbox's permalinks, in one binary.
+#[derive(Parser, Debug)]
+#[command(name = "larch", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create a new archive directory.
+    Init(cmd::init::Args),
+    /// Import mail (mbox, Pipermail .txt[.gz], Maildir, .eml, or - for stdin).
+    Import(cmd::import::Args),
+    /// Write every archived message as one mboxrd file, in number order.
+    Export(cmd::export::Args),
+    /// Verify the store: hashes, decompression, numbering.
+    Check(cmd::check::Args),
+    /// Print counts by period, defects, duplicates and date fallbacks.
+    Stats(cmd::stats::Args),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LARCH_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init(a) => cmd::init::run(a),
+        Command::Import(a) => cmd::import::run(a),
+        Command::Export(a) => cmd::export::run(a),
+        Command::Check(a) => cmd::check::run(a),
+        Command::Stats(a) => cmd::stats::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("larch: error: {e:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

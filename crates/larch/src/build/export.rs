@@ -1,0 +1,60 @@
+//! Export: every archived message, in number order, as one mboxrd stream.
+//!
+//! Each message gets a normalized From_ line (`From <addr> <asctime UTC>`);
+//! un-escaping the result (mboxrd) gives back every message's bytes exactly,
+//! provided it ends with a line end (mbox cannot carry a message without one;
+//! such a message gets a final newline and is counted).
+
+use std::io::Write;
+
+use crate::ingest::escape_rd;
+use crate::store::Store;
+use crate::{Error, Result};
+
+/// What an export wrote.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ExportCount {
+    pub messages: u64,
+    /// Messages that lacked a final newline (one was added).
+    pub newline_added: u64,
+}
+
+/// Write all messages to `out` as mboxrd.
+pub fn export_mbox(store: &dyn Store, out: &mut dyn Write) -> Result<ExportCount> {
+    let mut count = ExportCount::default();
+    let mut buf = Vec::new();
+    store.for_each(&mut |m| {
+        let raw = store
+            .raw(m.num)?
+            .ok_or_else(|| Error::NoSuchMessage(m.num.to_string()))?;
+        buf.clear();
+        let addr = if m.summary.from_addr.is_empty()
+            || m.summary.from_addr.contains(char::is_whitespace)
+        {
+            "MAILER-DAEMON"
+        } else {
+            m.summary.from_addr.as_str()
+        };
+        buf.extend_from_slice(format!("From {addr} {}\n", asctime(m.summary.filed_at)).as_bytes());
+        escape_rd(&raw, &mut buf);
+        if !raw.ends_with(b"\n") {
+            buf.push(b'\n');
+            count.newline_added += 1;
+        }
+        buf.push(b'\n');
+        out.write_all(&buf)
+            .map_err(|e| Error::io("export output", e))?;
+        count.messages += 1;
+        Ok(())
+    })?;
+    out.flush().map_err(|e| Error::io("export output", e))?;
+    Ok(count)
+}
+
+/// `Thu Jan  1 00:00:00 1970` for a UTC timestamp.
+fn asctime(ts: i64) -> String {
+    let t = jiff::Timestamp::from_second(ts).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .strftime("%a %b %e %H:%M:%S %Y")
+        .to_string()
+}

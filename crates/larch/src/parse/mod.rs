@@ -1,0 +1,12 @@
+//! Parse: raw message bytes -> `Summary` and defects (wraps mail-parser).
+//!
+//! Owns everything that reads inside a message: header decoding, dates,
+//! the filing-date choice. Never touches the store or the file system.
+
+pub mod date;
+mod encoded_words;
+mod filing;
+mod summary;
+
+pub use filing::{Filing, choose_filing_date};
+pub use summary::{Extracted, extract, message_parser};

@@ -1,0 +1,41 @@
+//! How raw bytes are kept: zstd frames, checked against a SHA-256.
+//!
+//! Pure functions, safe to call from parallel stages.
+
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result};
+
+/// zstd level for raw mail: fast, about gzip-6's ratio.
+const LEVEL: i32 = 3;
+
+/// Compress raw bytes for the store.
+pub fn compress(raw: &[u8]) -> Vec<u8> {
+    // Compressing into a Vec cannot fail except on allocation; fall back to
+    // a stored (level 0) frame rather than lose mail.
+    zstd::bulk::compress(raw, LEVEL)
+        .or_else(|_| zstd::bulk::compress(raw, 0))
+        .unwrap_or_default()
+}
+
+/// Decompress bytes written by [`compress`]; `size` is the original length.
+pub fn decompress(data: &[u8], size: u64) -> Result<Vec<u8>> {
+    let cap = usize::try_from(size).map_err(|_| Error::Corrupt("size overflow".into()))?;
+    zstd::bulk::decompress(data, cap.max(1)).map_err(|e| Error::Corrupt(format!("zstd: {e}")))
+}
+
+/// SHA-256 of raw bytes.
+pub fn hash(raw: &[u8]) -> [u8; 32] {
+    Sha256::digest(raw).into()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn round_trip() {
+        for raw in [&b""[..], b"x", &[0u8; 100_000][..]] {
+            let c = super::compress(raw);
+            assert_eq!(super::decompress(&c, raw.len() as u64).unwrap(), raw);
+        }
+    }
+}

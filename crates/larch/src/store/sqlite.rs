@@ -1,0 +1,361 @@
+//! `SqliteStore`: the embedded default store (rusqlite, bundled SQLite, WAL).
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{
+    CheckProblem, Existing, FORMAT_VERSION, NewMessage, NewVariant, Provenance, SkipReason, Store,
+    StoreStats, Stored, codec, schema,
+};
+use crate::model::Summary;
+use crate::{Error, Result};
+
+/// The SQLite implementation of [`Store`].
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+fn blob32(v: Vec<u8>) -> Result<[u8; 32]> {
+    v.try_into()
+        .map_err(|_| Error::Corrupt("hash is not 32 bytes".into()))
+}
+
+impl SqliteStore {
+    /// Create a new store at `path` (its directory must exist).
+    pub fn create(path: &Path) -> Result<SqliteStore> {
+        if path.exists() {
+            return Err(Error::ArchiveExists(path.to_owned()));
+        }
+        let conn = Connection::open(path).map_err(Error::db("create database"))?;
+        let store = SqliteStore { conn };
+        store.tune()?;
+        store
+            .conn
+            .execute_batch(schema::CREATE)
+            .map_err(Error::db("create schema"))?;
+        store
+            .conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('format_version', ?1), ('next_num', '0')",
+                params![FORMAT_VERSION.to_string()],
+            )
+            .map_err(Error::db("write format version"))?;
+        Ok(store)
+    }
+
+    /// Open an existing store, checking its format version.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        if !path.exists() {
+            return Err(Error::NotArchive {
+                path: path.to_owned(),
+                reason: "no store database".into(),
+            });
+        }
+        let conn = Connection::open(path).map_err(Error::db("open database"))?;
+        let store = SqliteStore { conn };
+        store.tune()?;
+        let found: i64 = store
+            .meta("format_version")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(-1);
+        if found != FORMAT_VERSION {
+            return Err(Error::FormatVersion {
+                found,
+                supported: FORMAT_VERSION,
+            });
+        }
+        Ok(store)
+    }
+
+    fn tune(&self) -> Result<()> {
+        self.conn
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536;",
+            )
+            .map_err(Error::db("set pragmas"))
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(Error::db("read meta"))
+    }
+
+    fn next_num(&self) -> Result<u64> {
+        self.meta("next_num")?
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| Error::Corrupt("meta next_num missing".into()))
+    }
+
+    fn counts(&self, sql: &str) -> Result<Vec<(String, u64)>> {
+        let mut stmt = self.conn.prepare(sql).map_err(Error::db("stats"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })
+            .map_err(Error::db("stats"))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(Error::db("stats"))
+    }
+}
+
+impl Store for SqliteStore {
+    fn begin(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(Error::db("begin batch"))
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("COMMIT")
+            .map_err(Error::db("commit batch"))
+    }
+
+    fn find_by_mid(&self, mid: &str) -> Result<Vec<Existing>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT num, alias, identity, hash FROM messages WHERE mid = ?1 ORDER BY alias",
+            )
+            .map_err(Error::db("find by Message-ID"))?;
+        let rows = stmt
+            .query_map([mid], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                ))
+            })
+            .map_err(Error::db("find by Message-ID"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (num, alias, identity, hash) = row.map_err(Error::db("find by Message-ID"))?;
+            out.push(Existing {
+                num: num as u64,
+                alias: alias as u32,
+                identity: blob32(identity)?,
+                hash: blob32(hash)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn has_copy(&self, num: u64, hash: &[u8; 32]) -> Result<bool> {
+        let in_messages: bool = self
+            .conn
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM messages WHERE num = ?1 AND hash = ?2)")
+            .and_then(|mut s| s.query_row(params![num as i64, &hash[..]], |r| r.get(0)))
+            .map_err(Error::db("look up copy"))?;
+        if in_messages {
+            return Ok(true);
+        }
+        self.conn
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM variants WHERE num = ?1 AND hash = ?2)")
+            .and_then(|mut s| s.query_row(params![num as i64, &hash[..]], |r| r.get(0)))
+            .map_err(Error::db("look up copy"))
+    }
+
+    fn insert(&mut self, m: &NewMessage) -> Result<u64> {
+        let num = self.next_num()?;
+        let summary = serde_json::to_string(&m.summary)
+            .map_err(|e| Error::Corrupt(format!("summary to JSON: {e}")))?;
+        let ctx = || format!("insert message {num} <{}>", m.summary.message_id);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO messages (num, mid, alias, identity, hash, size, filed_at, summary) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    num as i64,
+                    m.summary.message_id.as_str(),
+                    m.alias,
+                    &m.identity[..],
+                    &m.hash[..],
+                    m.summary.size as i64,
+                    m.summary.filed_at,
+                    summary
+                ])
+            })
+            .map_err(Error::db(ctx()))?;
+        self.conn
+            .prepare_cached("INSERT INTO raw (num, data) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![num as i64, m.compressed]))
+            .map_err(Error::db(ctx()))?;
+        let p = &m.provenance;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO provenance (num, source, offset, from_line) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![num as i64, p.source, p.offset as i64, p.from_line])
+            })
+            .map_err(Error::db(ctx()))?;
+        self.conn
+            .execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'next_num'",
+                [(num + 1).to_string()],
+            )
+            .map_err(Error::db(ctx()))?;
+        Ok(num)
+    }
+
+    fn insert_variant(&mut self, v: &NewVariant) -> Result<()> {
+        let p = &v.provenance;
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO variants (num, hash, size, data, source, offset, from_line) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    v.num as i64,
+                    &v.hash[..],
+                    v.size as i64,
+                    v.compressed,
+                    p.source,
+                    p.offset as i64,
+                    p.from_line
+                ])
+            })
+            .map_err(Error::db(format!("keep copy of message {}", v.num)))?;
+        Ok(())
+    }
+
+    fn record_skip(&mut self, reason: SkipReason, mid: &str, p: &Provenance) -> Result<bool> {
+        if p.source != "-" {
+            let seen: bool = self
+                .conn
+                .prepare_cached(
+                    "SELECT EXISTS(SELECT 1 FROM skipped WHERE source = ?1 AND offset = ?2)",
+                )
+                .and_then(|mut s| s.query_row(params![p.source, p.offset as i64], |r| r.get(0)))
+                .map_err(Error::db("record skip"))?;
+            if seen {
+                return Ok(false);
+            }
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO skipped (reason, mid, source, offset) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut s| s.execute(params![reason.as_str(), mid, p.source, p.offset as i64]))
+            .map_err(Error::db("record skip"))?;
+        Ok(true)
+    }
+
+    fn provenance_of(&self, source: &str, offset: u64) -> Result<Option<u64>> {
+        if source == "-" {
+            return Ok(None);
+        }
+        self.conn
+            .prepare_cached("SELECT num FROM provenance WHERE source = ?1 AND offset = ?2 LIMIT 1")
+            .and_then(|mut s| {
+                s.query_row(params![source, offset as i64], |r| r.get::<_, i64>(0))
+                    .optional()
+            })
+            .map(|o| o.map(|n| n as u64))
+            .map_err(Error::db("look up provenance"))
+    }
+
+    fn count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(Error::db("count"))
+    }
+
+    fn raw(&self, num: u64) -> Result<Option<Vec<u8>>> {
+        let row: Option<(Vec<u8>, i64)> = self
+            .conn
+            .prepare_cached(
+                "SELECT raw.data, messages.size FROM raw JOIN messages USING (num) WHERE num = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([num as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(Error::db(format!("read message {num}")))?;
+        row.map(|(data, size)| codec::decompress(&data, size as u64))
+            .transpose()
+    }
+
+    fn summary(&self, num: u64) -> Result<Option<Summary>> {
+        let json: Option<String> = self
+            .conn
+            .prepare_cached("SELECT summary FROM messages WHERE num = ?1")
+            .and_then(|mut s| s.query_row([num as i64], |r| r.get(0)).optional())
+            .map_err(Error::db(format!("read summary of {num}")))?;
+        json.map(|j| {
+            serde_json::from_str(&j)
+                .map_err(|e| Error::Corrupt(format!("message {num}: summary: {e}")))
+        })
+        .transpose()
+    }
+
+    fn from_line(&self, num: u64) -> Result<Option<Vec<u8>>> {
+        self.conn
+            .prepare_cached("SELECT from_line FROM provenance WHERE num = ?1 LIMIT 1")
+            .and_then(|mut s| {
+                s.query_row([num as i64], |r| r.get::<_, Option<Vec<u8>>>(0))
+                    .optional()
+            })
+            .map(Option::flatten)
+            .map_err(Error::db(format!("read From_ line of {num}")))
+    }
+
+    fn for_each(&self, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT num, alias, hash, summary FROM messages ORDER BY num")
+            .map_err(Error::db("list messages"))?;
+        let mut rows = stmt.query([]).map_err(Error::db("list messages"))?;
+        while let Some(r) = rows.next().map_err(Error::db("list messages"))? {
+            let num: i64 = r.get(0).map_err(Error::db("list messages"))?;
+            let json: String = r.get(3).map_err(Error::db("list messages"))?;
+            let summary: Summary = serde_json::from_str(&json)
+                .map_err(|e| Error::Corrupt(format!("message {num}: summary: {e}")))?;
+            f(Stored {
+                num: num as u64,
+                alias: r.get::<_, i64>(1).map_err(Error::db("list messages"))? as u32,
+                hash: blob32(r.get(2).map_err(Error::db("list messages"))?)?,
+                summary,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result<Vec<CheckProblem>> {
+        super::sqlite_check::check(&self.conn, self.next_num()?)
+    }
+
+    fn stats(&self) -> Result<StoreStats> {
+        let one = |sql: &str| -> Result<u64> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, Option<i64>>(0))
+                .map(|v| v.unwrap_or(0) as u64)
+                .map_err(Error::db("stats"))
+        };
+        Ok(StoreStats {
+            messages: one("SELECT COUNT(*) FROM messages")?,
+            raw_bytes: one("SELECT SUM(size) FROM messages")?,
+            stored_bytes: one("SELECT SUM(LENGTH(data)) FROM raw")?,
+            variants: one("SELECT COUNT(*) FROM variants")?,
+            aliases: one("SELECT COUNT(*) FROM messages WHERE alias > 0")?,
+            skipped: self.counts("SELECT reason, COUNT(*) FROM skipped GROUP BY reason ORDER BY reason")?,
+            date_sources: self.counts(
+                "SELECT json_extract(summary, '$.date_source'), COUNT(*) FROM messages GROUP BY 1 ORDER BY 1",
+            )?,
+            defects: self.counts(
+                "SELECT json_extract(d.value, '$.kind'), COUNT(*) FROM messages, \
+                 json_each(messages.summary, '$.defects') AS d GROUP BY 1 ORDER BY 1",
+            )?,
+        })
+    }
+}

@@ -1,0 +1,1 @@
+//! Thread: summaries -> thread forest (JWZ). Pure, non-recursive.
