@@ -160,7 +160,9 @@ def parse_headers(lines, start, end):
         fields.append([name.strip().lower(), value.strip()])
     hdr = {}
     for name, value in fields:
-        hdr.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+        # Unfolded values are compared trimmed: `Subject:\n Foo` and `Subject: Foo`
+        # are the same field (twisted-python 2003-January holds one message both ways).
+        hdr.setdefault(name.decode("latin-1"), value.strip().decode("latin-1"))
     return hdr, [n.decode("latin-1") for n, _ in fields]
 
 

@@ -34,18 +34,10 @@ pub fn is_from_line(line: &[u8]) -> bool {
     if rest.contains("Mon Sep 17 00:00:00 2001") {
         return false;
     }
-    // Find a weekday token after the sender; the date follows it.
-    let Some(day_at) = tokens
-        .iter()
-        .enumerate()
-        .skip(1)
-        .find(|(_, t)| is_weekday(t))
-        .map(|(i, _)| i)
-    else {
-        return false;
-    };
-    let date = &tokens[day_at + 1..];
-    let has_month = date.iter().any(|t| is_month(t));
+    // The date follows the sender: a weekday (optional: some writers omit
+    // it), a month name, a day, a time and a four-digit year, in any order.
+    let date = &tokens[1..];
+    let has_month = date.iter().any(|t| is_month(t) && !is_weekday(t));
     let has_time = date.iter().any(|t| is_time(t));
     let has_year = date.iter().any(|t| is_year(t));
     let has_day = date
@@ -105,6 +97,7 @@ mod tests {
         assert!(is_from_line(b"From x@y Sat, 31 Jul 1999 12:00:00 -0700\n"));
         assert!(is_from_line(b"From mboxrd@z Thu Jan  1 00:00:00 1970\n"));
         assert!(is_from_line(b"From a@b Tue Jul 1 10:52:37 +0200 2003"));
+        assert!(is_from_line(b"From daniel@x.au 23 Aug 1999 03:15:23 GMT"));
         assert!(!is_from_line(b"From the docs: it works.\n"));
         assert!(!is_from_line(b"From here on\n"));
         assert!(is_from_line(b"From -\n"));

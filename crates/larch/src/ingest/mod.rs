@@ -108,14 +108,21 @@ pub fn detect(path: &Path) -> Result<SourceKind> {
     if start.is_empty() {
         return Err(bad(path, Some(0), "empty file"));
     }
-    let first_line = start.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let text = skip_blank_lines(&start);
+    let first_line = text.split(|&b| b == b'\n').next().unwrap_or(&[]);
     if first_line.starts_with(b"From ") && is_from_line(first_line) {
         if is_pipermail_name(path) || first_line_has_at(first_line) {
             return Ok(SourceKind::Pipermail { gz });
         }
         return Ok(SourceKind::Mbox { gz });
     }
-    if looks_like_header(first_line) && !has_binary(&start) {
+    // A message: one of its first lines (before the first empty line) is a
+    // header field. Damaged first lines are common; binary bodies are fine.
+    let header_block = text
+        .split(|&b| b == b'\n')
+        .take_while(|l| !l.is_empty() && *l != b"\r")
+        .take(10);
+    if header_block.clone().any(looks_like_header) {
         return Ok(SourceKind::Eml { gz });
     }
     let offset = start
@@ -137,8 +144,17 @@ fn bad(path: &Path, offset: Option<u64>, reason: &str) -> Error {
     }
 }
 
-fn has_binary(bytes: &[u8]) -> bool {
-    bytes.contains(&0)
+fn skip_blank_lines(bytes: &[u8]) -> &[u8] {
+    let n = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    // Back up to the start of the line holding the first non-blank byte.
+    let line_start = bytes[..n]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    &bytes[line_start..]
 }
 
 fn first_line_has_at(line: &[u8]) -> bool {
