@@ -27,6 +27,18 @@ impl MessageId {
         Some(MessageId(s.to_owned()))
     }
 
+    /// A synthetic id for a message that has none: `larch-<hex>@synthetic.invalid`
+    /// from the first 12 bytes of a hash (`.invalid` can never clash with a real id).
+    pub fn synthetic(hash: &[u8; 32]) -> MessageId {
+        let mut s = String::with_capacity(48);
+        s.push_str("larch-");
+        for b in &hash[..12] {
+            s.push_str(&format!("{b:02x}"));
+        }
+        s.push_str("@synthetic.invalid");
+        MessageId(s)
+    }
+
     /// The id as text, without angle brackets.
     pub fn as_str(&self) -> &str {
         &self.0

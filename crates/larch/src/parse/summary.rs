@@ -121,13 +121,7 @@ pub fn extract(bytes: &[u8], obfuscated_at: bool) -> Extracted {
 }
 
 fn synthetic_id(hash: &[u8; 32]) -> MessageId {
-    let id = format!("larch-{}@synthetic.invalid", hex::encode(&hash[..12]));
-    MessageId::new(&id).unwrap_or_else(|| unreachable_id())
-}
-
-fn unreachable_id() -> MessageId {
-    // A fixed, valid id; only reached if `MessageId::new` rejected a hex id.
-    MessageId::new("larch-invalid@synthetic.invalid").unwrap_or_else(unreachable_id)
+    MessageId::synthetic(hash)
 }
 
 fn fill(ex: &mut Extracted, m: &Message<'_>, obfuscated_at: bool) {
@@ -195,11 +189,9 @@ fn fill_from(ex: &mut Extracted, m: &Message<'_>, obfuscated_at: bool) {
             )
         })
         .unwrap_or_default();
-    if obfuscated_at && let Some(raw) = raw_from {
-        if let Some((n, a)) = parse_obfuscated_from(raw) {
-            name = n;
-            addr = a;
-        }
+    if obfuscated_at && let Some((n, a)) = raw_from.and_then(parse_obfuscated_from) {
+        name = n;
+        addr = a;
     }
     if let Some(fixed) = raw_from.and_then(decode_iso2022jp_words)
         && !name.is_empty()

@@ -176,7 +176,7 @@ pub trait Store {
     /// Every message in number order.
     fn for_each(&self, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()>;
     /// The From_ line message `num` arrived with, if any.
-    fn from_line(&self, num: u64) -> Result<Option<Vec<u8>>>;
+    fn envelope_line(&self, num: u64) -> Result<Option<Vec<u8>>>;
     /// Verify the store; returns the problems found.
     fn check(&self) -> Result<Vec<CheckProblem>>;
     /// Counts.

@@ -299,7 +299,7 @@ impl Store for SqliteStore {
         .transpose()
     }
 
-    fn from_line(&self, num: u64) -> Result<Option<Vec<u8>>> {
+    fn envelope_line(&self, num: u64) -> Result<Option<Vec<u8>>> {
         self.conn
             .prepare_cached("SELECT from_line FROM provenance WHERE num = ?1 LIMIT 1")
             .and_then(|mut s| {
