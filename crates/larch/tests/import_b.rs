@@ -9,8 +9,7 @@ use std::path::PathBuf;
 
 use larch::build::{self, Archive, ImportOptions};
 use larch::config::Period;
-use larch::ingest::{self, Escaping, MboxReader};
-use larch::store::Store;
+use larch::ingest::{Escaping, MboxReader};
 
 fn list_files(root: &std::path::Path, list_dir: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root.join(list_dir))
@@ -61,7 +60,6 @@ fn import_and_verify(files: &[PathBuf], expect_read: u64, expect_archived: u64) 
         }
     }
     assert_eq!(exact, count.messages - count.newline_added);
-    let _ = ingest::detect; // (detect is exercised by import itself)
 }
 
 #[test]
