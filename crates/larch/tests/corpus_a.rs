@@ -1,7 +1,12 @@
 //! Parser corpora (../shared/corpora/A): every `.eml` imports without panic,
 //! and for A/stalwart-mail-parser the extracted Subject, From, Date and
 //! Message-ID match the expected JSON beside each message.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr, clippy::collapsible_if)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr,
+    clippy::collapsible_if
+)]
 
 mod common;
 
