@@ -22,6 +22,8 @@ enum Command {
     Init(cmd::init::Args),
     /// Import mail (mbox, Pipermail .txt[.gz], Maildir, .eml, or - for stdin).
     Import(cmd::import::Args),
+    /// Build the static site (Pipermail layout) from the archive.
+    Build(cmd::build::Args),
     /// Write every archived message as one mboxrd file, in number order.
     Export(cmd::export::Args),
     /// Verify the store: hashes, decompression, numbering.
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(a) => cmd::init::run(a),
         Command::Import(a) => cmd::import::run(a),
+        Command::Build(a) => cmd::build::run(a),
         Command::Export(a) => cmd::export::run(a),
         Command::Check(a) => cmd::check::run(a),
         Command::Stats(a) => cmd::stats::run(a),

@@ -13,6 +13,7 @@ pub mod error;
 pub mod ingest;
 pub mod model;
 pub mod parse;
+pub mod render;
 pub mod store;
 pub mod thread;
 

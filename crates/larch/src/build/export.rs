@@ -52,7 +52,7 @@ pub fn export_mbox(store: &dyn Store, out: &mut dyn Write) -> Result<ExportCount
 }
 
 /// `Thu Jan  1 00:00:00 1970` for a UTC timestamp.
-fn asctime(ts: i64) -> String {
+pub(crate) fn asctime(ts: i64) -> String {
     let t = jiff::Timestamp::from_second(ts).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .strftime("%a %b %e %H:%M:%S %Y")

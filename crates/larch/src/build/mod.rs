@@ -5,6 +5,7 @@
 mod archive;
 mod export;
 mod import;
+mod site;
 mod stats;
 
 pub use archive::{Archive, LOCK_WAIT};
@@ -15,4 +16,5 @@ pub fn archive_lock_wait() -> std::time::Duration {
 }
 pub use export::export_mbox;
 pub use import::{ImportOptions, ImportReport, Progress, SourceError, import};
+pub use site::{BuildReport, build_site, site_model};
 pub use stats::{PeriodCount, Stats, stats};

@@ -6,7 +6,9 @@
 pub mod date;
 mod encoded_words;
 mod filing;
+pub mod mime;
 mod summary;
+mod uuencode;
 
 pub use filing::{Filing, choose_filing_date};
 pub use summary::{Extracted, extract, message_parser};

@@ -1,0 +1,228 @@
+//! `larch build`: store -> parse (MIME view) -> thread -> render, writing
+//! the static site. Message pages render in parallel (rayon); raw mail is
+//! read from the store in chunks on this thread (the store is not shared).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use flate2::{Compression, GzBuilder};
+use rayon::prelude::*;
+
+use super::Archive;
+use crate::ingest::escape_rd;
+use crate::model::period_name;
+use crate::parse::mime::message_view;
+use crate::render::{self, DirOutput, MsgInfo, Output, PeriodInfo, Renderer, SiteModel, urls};
+use crate::store::Store;
+use crate::thread::{self, Item};
+use crate::{Error, Result};
+
+/// Messages read from the store per parallel rendering chunk.
+const CHUNK: usize = 2048;
+
+/// What a build did.
+#[derive(Debug, Default, Clone)]
+pub struct BuildReport {
+    pub messages: u64,
+    pub periods: u64,
+    pub threads: u64,
+    pub files_written: u64,
+    pub files_unchanged: u64,
+    pub bytes_written: u64,
+    pub seconds: f64,
+}
+
+/// Load the archive into the model render needs: summaries, periods, threads.
+pub fn site_model(archive: &Archive) -> Result<SiteModel> {
+    let config = archive.config.clone();
+    let tz = config.tz();
+    let mut msgs: Vec<MsgInfo> = Vec::new();
+    let mut period_ix: HashMap<String, u32> = HashMap::new();
+    let mut periods: Vec<PeriodInfo> = Vec::new();
+    archive.store().for_each(&mut |m| {
+        let name = period_name(m.summary.filed_at, &tz, config.period);
+        let p = *period_ix.entry(name.clone()).or_insert_with(|| {
+            periods.push(PeriodInfo {
+                label: render::period_label(&name, config.period),
+                name,
+                members: Vec::new(),
+            });
+            (periods.len() - 1) as u32
+        });
+        msgs.push(MsgInfo {
+            num: m.num,
+            period: p,
+            summary: m.summary,
+        });
+        Ok(())
+    })?;
+    let mut by_date: Vec<u32> = (0..msgs.len() as u32).collect();
+    by_date.sort_by_key(|&i| (msgs[i as usize].summary.filed_at, msgs[i as usize].num));
+    let mut date_pos = vec![0u32; msgs.len()];
+    for (pos, &i) in by_date.iter().enumerate() {
+        date_pos[i as usize] = pos as u32;
+        periods[msgs[i as usize].period as usize].members.push(i);
+    }
+    // Periods oldest first (by their first message).
+    let mut order: Vec<usize> = (0..periods.len()).collect();
+    order.sort_by_key(|&p| periods[p].members.first().map(|&i| date_pos[i as usize]));
+    let mut remap = vec![0u32; periods.len()];
+    for (new, &old) in order.iter().enumerate() {
+        remap[old] = new as u32;
+    }
+    let mut sorted: Vec<PeriodInfo> = Vec::with_capacity(periods.len());
+    for &old in &order {
+        sorted.push(std::mem::replace(
+            &mut periods[old],
+            PeriodInfo {
+                name: String::new(),
+                label: String::new(),
+                members: Vec::new(),
+            },
+        ));
+    }
+    for m in &mut msgs {
+        m.period = remap[m.period as usize];
+    }
+    let items: Vec<Item> = msgs
+        .iter()
+        .map(|m| Item {
+            num: m.num,
+            message_id: m.summary.message_id.as_str().to_owned(),
+            references: m
+                .summary
+                .references
+                .iter()
+                .map(|r| r.as_str().to_owned())
+                .collect(),
+            in_reply_to: m
+                .summary
+                .in_reply_to
+                .as_ref()
+                .map(|r| r.as_str().to_owned()),
+            subject: m.summary.subject.clone(),
+            date: m.summary.filed_at,
+        })
+        .collect();
+    let forest = thread::thread(&items);
+    drop(items);
+    let mut related: HashMap<u64, Vec<u64>> = HashMap::new();
+    for &(a, b) in &forest.maybe_related {
+        related.entry(a).or_default().push(b);
+        related.entry(b).or_default().push(a);
+    }
+    let by_num = msgs
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.num, i as u32))
+        .collect();
+    let mut by_mid: HashMap<String, u32> = HashMap::new();
+    for (i, m) in msgs.iter().enumerate() {
+        by_mid
+            .entry(m.summary.message_id.as_str().to_owned())
+            .or_insert(i as u32);
+    }
+    Ok(SiteModel {
+        config,
+        msgs,
+        by_date,
+        date_pos,
+        periods: sorted,
+        forest,
+        by_num,
+        by_mid,
+        related,
+    })
+}
+
+/// Build the whole site into `out_dir`.
+pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
+    let start = Instant::now();
+    let renderer = Renderer::new(Some(&archive.paths.root.join("templates")))?;
+    let site = site_model(archive)?;
+    let out = DirOutput::new(out_dir)?;
+    let store = archive.store();
+
+    // Message pages, in chunks: read raw here, render in parallel.
+    let nums: Vec<u32> = (0..site.msgs.len() as u32).collect();
+    for chunk in nums.chunks(CHUNK) {
+        let mut raws = Vec::with_capacity(chunk.len());
+        for &i in chunk {
+            let num = site.msgs[i as usize].num;
+            let raw = store
+                .raw(num)?
+                .ok_or_else(|| Error::NoSuchMessage(num.to_string()))?;
+            raws.push((i, raw));
+        }
+        raws.par_iter()
+            .map(|(i, raw)| {
+                let view = message_view(raw);
+                render::render_message(&renderer, &site, *i, &view, &out)
+            })
+            .collect::<Result<()>>()?;
+    }
+    // Period indexes and downloads.
+    (0..site.periods.len())
+        .into_par_iter()
+        .map(|p| render::render_period(&renderer, &site, p, &out))
+        .collect::<Result<()>>()?;
+    let mut sizes = HashMap::new();
+    for p in &site.periods {
+        let gz = period_mbox_gz(store, &site, p)?;
+        sizes.insert(p.name.clone(), gz.len() as u64);
+        out.write(&urls::download_path(&p.name), &gz)?;
+    }
+    render::render_list(&renderer, &site, &sizes, &out)?;
+    Ok(BuildReport {
+        messages: site.msgs.len() as u64,
+        periods: site.periods.len() as u64,
+        threads: site.forest.thread_count() as u64,
+        files_written: out.written.load(Ordering::Relaxed),
+        files_unchanged: out.unchanged.load(Ordering::Relaxed),
+        bytes_written: out.bytes.load(Ordering::Relaxed),
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// A period's messages as a gzipped mboxrd, byte-identical across builds
+/// (no file name or time in the gzip header).
+fn period_mbox_gz(store: &dyn Store, site: &SiteModel, p: &PeriodInfo) -> Result<Vec<u8>> {
+    let mut gz = GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), Compression::new(6));
+    let mut buf = Vec::new();
+    for &i in &p.members {
+        let m = &site.msgs[i as usize];
+        let raw = store
+            .raw(m.num)?
+            .ok_or_else(|| Error::NoSuchMessage(m.num.to_string()))?;
+        buf.clear();
+        let addr = if m.summary.from_addr.is_empty()
+            || m.summary.from_addr.contains(char::is_whitespace)
+        {
+            "MAILER-DAEMON"
+        } else {
+            m.summary.from_addr.as_str()
+        };
+        buf.extend_from_slice(
+            format!(
+                "From {} {}\n",
+                addr.replacen('@', " at ", 1),
+                super::export::asctime(m.summary.filed_at)
+            )
+            .as_bytes(),
+        );
+        escape_rd(&raw, &mut buf);
+        if !raw.ends_with(b"\n") {
+            buf.push(b'\n');
+        }
+        buf.push(b'\n');
+        gz.write_all(&buf)
+            .map_err(|e| Error::io(urls::download_path(&p.name), e))?;
+    }
+    gz.finish()
+        .map_err(|e| Error::io(urls::download_path(&p.name), e))
+}

@@ -1,0 +1,248 @@
+//! The MIME view of a message for rendering: which parts to show inline,
+//! in order, and which to offer as attachments. Walks the MIME tree without
+//! recursion (mail-parser caps depth and part count).
+//!
+//! multipart/alternative prefers text/plain when it is a real alternative,
+//! HTML when the text part is empty or a stub; multipart/related shows its
+//! root and keeps the rest for `cid:` links; message/rfc822 parts become a
+//! nested header block followed by their own parts; uuencoded blocks in text
+//! become attachments. Produces plain data; never renders HTML.
+
+use std::borrow::Cow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use mail_parser::{MessagePart, PartKind};
+
+use super::summary::message_parser;
+use super::uuencode;
+
+/// One thing to show, in display order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PartView {
+    /// A text part to show inline.
+    Text {
+        depth: u16,
+        text: String,
+        flowed: bool,
+        delsp: bool,
+    },
+    /// An HTML part to show inline (still unsanitized).
+    Html { depth: u16, html: String },
+    /// The headers of a nested message (message/rfc822).
+    Nested {
+        depth: u16,
+        from: String,
+        to: String,
+        date: String,
+        subject: String,
+    },
+    /// A part saved as a file.
+    Attachment(Attachment),
+}
+
+/// A part offered as a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attachment {
+    pub depth: u16,
+    /// 1-based index among the message's attachments (stable for a message).
+    pub index: usize,
+    /// The name the mail gave it (untrusted; sanitize before use).
+    pub filename: Option<String>,
+    /// `type/subtype`, lowercased.
+    pub content_type: String,
+    /// Content-ID without angle brackets, for `cid:` links.
+    pub content_id: Option<String>,
+    /// Decoded bytes.
+    pub data: Vec<u8>,
+    /// An image meant to be shown inline.
+    pub inline_image: bool,
+}
+
+/// A whole message as shown.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MessageView {
+    pub parts: Vec<PartView>,
+    /// Text of the body for search and previews (plain text, inline parts).
+    pub notices: Vec<String>,
+}
+
+impl MessageView {
+    /// The attachments, in order.
+    pub fn attachments(&self) -> impl Iterator<Item = &Attachment> {
+        self.parts.iter().filter_map(|p| match p {
+            PartView::Attachment(a) => Some(a),
+            _ => None,
+        })
+    }
+}
+
+fn ctype_of(part: &MessagePart<'_>) -> String {
+    match part.content_type() {
+        Some(ct) => match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
+            None => ct.ctype().to_ascii_lowercase(),
+        },
+        None => "text/plain".to_owned(),
+    }
+}
+
+fn is_stub_text(text: &str) -> bool {
+    text.split_whitespace().take(8).count() < 4
+}
+
+/// Build the view of `raw`. Never panics; an unparseable message is shown
+/// as its raw text.
+pub fn message_view(raw: &[u8]) -> MessageView {
+    let result = catch_unwind(AssertUnwindSafe(|| build(raw)));
+    match result {
+        Ok(Some(v)) => v,
+        _ => MessageView {
+            parts: vec![PartView::Text {
+                depth: 0,
+                text: String::from_utf8_lossy(raw).into_owned(),
+                flowed: false,
+                delsp: false,
+            }],
+            notices: vec!["This message could not be parsed; it is shown as received.".into()],
+        },
+    }
+}
+
+fn build(raw: &[u8]) -> Option<MessageView> {
+    let parser = message_parser();
+    let message = parser.parse(raw)?;
+    let mut view = MessageView::default();
+    let mut att_index = 0usize;
+    // Stack of (part, depth, within_alternative_choice).
+    let mut stack: Vec<(MessagePart<'_>, u16)> = vec![(message.root().root_part(), 0)];
+    while let Some((part, depth)) = stack.pop() {
+        let ctype = ctype_of(&part);
+        match part.kind() {
+            PartKind::Multipart => {
+                let children: Vec<MessagePart<'_>> = part.children().collect();
+                let chosen: Vec<MessagePart<'_>> = if ctype == "multipart/alternative" {
+                    choose_alternative(&children).into_iter().collect()
+                } else {
+                    children
+                };
+                for child in chosen.into_iter().rev() {
+                    stack.push((child, depth));
+                }
+            }
+            PartKind::Message(nested) => {
+                let h = nested.headers();
+                let addr = |l: Option<mail_parser::AddressList<'_>>| {
+                    l.map(|l| {
+                        l.mailboxes()
+                            .map(|m| match (m.name(), m.address()) {
+                                (Some(n), Some(a)) => format!("{n} <{a}>"),
+                                (None, Some(a)) => a.to_owned(),
+                                (Some(n), None) => n.to_owned(),
+                                (None, None) => String::new(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default()
+                };
+                view.parts.push(PartView::Nested {
+                    depth: depth + 1,
+                    from: addr(h.from()),
+                    to: addr(h.to()),
+                    date: h
+                        .get(mail_parser::HeaderName::Date)
+                        .map(|d| String::from_utf8_lossy(d.raw_value()).trim().to_owned())
+                        .unwrap_or_default(),
+                    subject: h.subject().unwrap_or("").to_owned(),
+                });
+                stack.push((nested.root_part(), depth + 1));
+            }
+            PartKind::Html if !part.is_attachment() || part.attachment_name().is_none() => {
+                let html = part.html_utf8().map(Cow::into_owned).unwrap_or_default();
+                view.parts.push(PartView::Html { depth, html });
+            }
+            PartKind::Text
+                if part.attachment_name().is_none()
+                    || ctype == "text/plain" && !is_attachment_disposition(&part) =>
+            {
+                let text = part.text().map(Cow::into_owned).unwrap_or_default();
+                let ct = part.content_type();
+                let flowed = ct
+                    .as_ref()
+                    .and_then(|c| c.attribute("format"))
+                    .is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
+                let delsp = ct
+                    .as_ref()
+                    .and_then(|c| c.attribute("delsp"))
+                    .is_some_and(|f| f.eq_ignore_ascii_case("yes"));
+                let (text, uu) = uuencode::extract(&text);
+                view.parts.push(PartView::Text {
+                    depth,
+                    text,
+                    flowed,
+                    delsp,
+                });
+                for (name, data) in uu {
+                    att_index += 1;
+                    view.parts.push(PartView::Attachment(Attachment {
+                        depth,
+                        index: att_index,
+                        filename: Some(name),
+                        content_type: "application/octet-stream".into(),
+                        content_id: None,
+                        data,
+                        inline_image: false,
+                    }));
+                }
+            }
+            _ => {
+                att_index += 1;
+                let inline_image = ctype.starts_with("image/")
+                    && matches!(
+                        ctype.as_str(),
+                        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+                    );
+                view.parts.push(PartView::Attachment(Attachment {
+                    depth,
+                    index: att_index,
+                    filename: part.attachment_name().map(str::to_owned),
+                    content_type: ctype,
+                    content_id: part.content_id().map(|c| {
+                        c.trim()
+                            .trim_matches(|ch| ch == '<' || ch == '>')
+                            .to_owned()
+                    }),
+                    data: part.decoded().into_owned(),
+                    inline_image,
+                }));
+            }
+        }
+    }
+    Some(view)
+}
+
+fn is_attachment_disposition(part: &MessagePart<'_>) -> bool {
+    part.content_disposition()
+        .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"))
+}
+
+/// Pick what to show of a multipart/alternative: the text/plain part when it
+/// is a real alternative, else the richest part we can show (HTML, or a
+/// nested multipart such as multipart/related).
+fn choose_alternative<'m>(children: &[MessagePart<'m>]) -> Option<MessagePart<'m>> {
+    let plain = children
+        .iter()
+        .find(|c| matches!(c.kind(), PartKind::Text) && ctype_of(c) == "text/plain");
+    if let Some(p) = plain
+        && !is_stub_text(&p.text().unwrap_or_default())
+    {
+        return Some(*p);
+    }
+    children
+        .iter()
+        .rev()
+        .find(|c| matches!(c.kind(), PartKind::Html | PartKind::Multipart))
+        .or(plain)
+        .or(children.first())
+        .copied()
+}

@@ -1,0 +1,60 @@
+//! `SiteModel`: everything render needs to know about the archive, built by
+//! the orchestrator from the store and the thread forest. Plain data.
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::model::Summary;
+use crate::thread::Forest;
+
+/// One archived message.
+#[derive(Debug, Clone)]
+pub struct MsgInfo {
+    pub num: u64,
+    /// Index into `SiteModel::periods`.
+    pub period: u32,
+    pub summary: Summary,
+}
+
+/// One period (archive volume).
+#[derive(Debug, Clone)]
+pub struct PeriodInfo {
+    /// Directory name, Pipermail style (`2015-June`).
+    pub name: String,
+    /// Human label (`June 2015`).
+    pub label: String,
+    /// Indices into `SiteModel::msgs`, by (filed_at, num).
+    pub members: Vec<u32>,
+}
+
+/// The whole archive as render sees it.
+#[derive(Debug)]
+pub struct SiteModel {
+    pub config: Config,
+    /// By number.
+    pub msgs: Vec<MsgInfo>,
+    /// Indices into `msgs` by (filed_at, num).
+    pub by_date: Vec<u32>,
+    /// Position in `by_date` of each message.
+    pub date_pos: Vec<u32>,
+    /// Oldest first.
+    pub periods: Vec<PeriodInfo>,
+    pub forest: Forest,
+    pub by_num: HashMap<u64, u32>,
+    /// Message-ID -> the message that owns it.
+    pub by_mid: HashMap<String, u32>,
+    /// num -> nums of messages that look related by subject only.
+    pub related: HashMap<u64, Vec<u64>>,
+}
+
+impl SiteModel {
+    /// The message with number `num`.
+    pub fn msg(&self, num: u64) -> Option<&MsgInfo> {
+        self.by_num.get(&num).map(|&i| &self.msgs[i as usize])
+    }
+
+    /// The period a message is filed in.
+    pub fn period_of(&self, m: &MsgInfo) -> &PeriodInfo {
+        &self.periods[m.period as usize]
+    }
+}

@@ -1,0 +1,114 @@
+//! `Output`: where rendered bytes go. `DirOutput` writes under a site
+//! directory, atomically (temp file + rename, so readers never see a
+//! half-written page) and only when the bytes changed. Paths come from
+//! `urls.rs` and are checked to stay inside the site.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::{Error, Result};
+
+/// A sink for site files, shared across rendering threads.
+pub trait Output: Sync {
+    /// Write `bytes` at site-relative `path`.
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// Remove the file at `path` if present.
+    fn remove(&self, path: &str) -> Result<()>;
+}
+
+/// Writes files under a directory.
+#[derive(Debug)]
+pub struct DirOutput {
+    root: PathBuf,
+    pub written: AtomicU64,
+    pub unchanged: AtomicU64,
+    pub bytes: AtomicU64,
+}
+
+impl DirOutput {
+    pub fn new(root: impl Into<PathBuf>) -> Result<DirOutput> {
+        let root = root.into();
+        std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+        Ok(DirOutput {
+            root,
+            written: AtomicU64::new(0),
+            unchanged: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+        })
+    }
+
+    fn full(&self, path: &str) -> Result<PathBuf> {
+        let rel = Path::new(path);
+        let ok = !path.is_empty()
+            && rel.components().all(
+                |c| matches!(c, Component::Normal(n) if !n.to_string_lossy().starts_with('.')),
+            );
+        if !ok {
+            return Err(Error::BadInput {
+                path: rel.to_owned(),
+                offset: None,
+                reason: "refusing to write outside the site".into(),
+            });
+        }
+        Ok(self.root.join(rel))
+    }
+}
+
+impl Output for DirOutput {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let full = self.full(path)?;
+        if let Ok(old) = std::fs::read(&full)
+            && old == bytes
+        {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let name = full
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = full.with_file_name(format!(".{name}.{}.larch-tmp", std::process::id()));
+        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &full).map_err(|e| Error::io(&full, e))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn remove(&self, path: &str) -> Result<()> {
+        let full = self.full(path)?;
+        match std::fs::remove_file(&full) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&full, e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_escapes() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = DirOutput::new(dir.path()).unwrap();
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../../x",
+            ".hidden",
+            "a/.git/x",
+            "",
+        ] {
+            assert!(out.write(bad, b"x").is_err(), "{bad}");
+        }
+        out.write("a/b.html", b"x").unwrap();
+        out.write("a/b.html", b"x").unwrap();
+        assert_eq!(out.written.load(Ordering::Relaxed), 1);
+        assert_eq!(out.unchanged.load(Ordering::Relaxed), 1);
+    }
+}
