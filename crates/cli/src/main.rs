@@ -2,6 +2,7 @@
 //! library's `build` orchestrator, prints results. One file per subcommand.
 
 mod cmd;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,10 @@ enum Command {
     Build(cmd::build::Args),
     /// Write every archived message as one mboxrd file, in number order.
     Export(cmd::export::Args),
+    /// Serve the built site over HTTP.
+    Serve(cmd::serve::Args),
+    /// Build the bundled example list and serve it.
+    Demo(cmd::demo::Args),
     /// Verify the store: hashes, decompression, numbering.
     Check(cmd::check::Args),
     /// Print counts by period, defects, duplicates and date fallbacks.
@@ -47,6 +52,8 @@ fn main() -> ExitCode {
         Command::Build(a) => cmd::build::run(a),
         Command::Export(a) => cmd::export::run(a),
         Command::Check(a) => cmd::check::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
+        Command::Demo(a) => cmd::demo::run(a),
         Command::Stats(a) => cmd::stats::run(a),
     };
     match result {

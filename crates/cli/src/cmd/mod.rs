@@ -3,9 +3,11 @@
 
 pub mod build;
 pub mod check;
+pub mod demo;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod serve;
 pub mod stats;
 
 use std::path::PathBuf;
