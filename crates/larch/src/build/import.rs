@@ -104,46 +104,48 @@ fn import_one(
     let kind = ingest::detect(path)?;
     progress.source(path, kind);
     let source = source_name(path);
-    let mut messages = ingest::open(path, kind)?;
-    let mut batch: Vec<RawMessage> = Vec::with_capacity(BATCH_MESSAGES);
-    let mut batch_bytes = 0;
-    let mut failure = None;
-    loop {
-        let next = messages.next();
-        let end = match next {
-            Some(Ok(raw)) => {
-                batch_bytes += raw.bytes.len();
-                batch.push(raw);
-                false
+    let messages = ingest::open(path, kind)?;
+    // A reader thread splits the input into batches while this thread
+    // parses (in parallel) and stores the previous batch.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<RawMessage>, usize, Option<Error>)>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut batch: Vec<RawMessage> = Vec::with_capacity(BATCH_MESSAGES);
+            let mut batch_bytes = 0;
+            for next in messages {
+                match next {
+                    Ok(raw) => {
+                        batch_bytes += raw.bytes.len();
+                        batch.push(raw);
+                        if batch.len() >= BATCH_MESSAGES || batch_bytes >= BATCH_BYTES {
+                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_MESSAGES));
+                            if tx.send((full, std::mem::take(&mut batch_bytes), None)).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.send((std::mem::take(&mut batch), batch_bytes, Some(e)));
+                        return;
+                    }
+                }
             }
-            Some(Err(e)) => {
-                failure = Some(e);
-                true
-            }
-            None => true,
-        };
-        if end || batch.len() >= BATCH_MESSAGES || batch_bytes >= BATCH_BYTES {
+            let _ = tx.send((batch, batch_bytes, None));
+        });
+        let mut failure = None;
+        for (batch, bytes, error) in rx {
             let n = batch.len() as u64;
-            store_batch(
-                archive,
-                std::mem::take(&mut batch),
-                kind,
-                &source,
-                opts,
-                report,
-                previous,
-            )?;
-            progress.advance(n, batch_bytes as u64);
-            batch_bytes = 0;
+            store_batch(archive, batch, kind, &source, opts, report, previous)?;
+            progress.advance(n, bytes as u64);
+            if error.is_some() {
+                failure = error;
+            }
         }
-        if end {
-            break;
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
-    }
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    })
 }
 
 /// The name a source is recorded under: its absolute path, or `-`.

@@ -130,7 +130,10 @@ pub fn render_message(
                 ..
             } => {
                 html.push_str("<div class=\"nested\"><div class=\"nested-headers\">");
-                let esc = |s: &str| html_escape::encode_text(s).into_owned();
+                let esc = |s: &str| {
+                    let clean: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+                    html_escape::encode_text(&clean).into_owned()
+                };
                 let _ = write!(
                     html,
                     "<b>{}</b><br>{}: {}<br>{}: {}<br>{}: {}<br>{}: {}",
@@ -139,9 +142,9 @@ pub fn render_message(
                     esc(from),
                     super::strings::EN.to,
                     esc(to),
-                    super::strings::EN.date,
+                    super::strings::EN.date_label,
                     esc(date),
-                    super::strings::EN.subject,
+                    super::strings::EN.subject_label,
                     esc(subject)
                 );
                 html.push_str("</div>\n");
