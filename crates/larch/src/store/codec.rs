@@ -11,10 +11,21 @@ const LEVEL: i32 = 3;
 
 /// Compress raw bytes for the store.
 pub fn compress(raw: &[u8]) -> Vec<u8> {
+    thread_local! {
+        // One compression context per thread: creating one per message
+        // costs more than compressing a small message.
+        static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+            std::cell::RefCell::new(zstd::bulk::Compressor::new(LEVEL).ok());
+    }
+    let reused = COMPRESSOR.with(|c| {
+        c.borrow_mut()
+            .as_mut()
+            .and_then(|c| c.compress(raw).ok())
+    });
     // Compressing into a Vec cannot fail except on allocation; fall back to
-    // a stored (level 0) frame rather than lose mail.
-    zstd::bulk::compress(raw, LEVEL)
-        .or_else(|_| zstd::bulk::compress(raw, 0))
+    // a fresh context rather than lose mail.
+    reused
+        .or_else(|| zstd::bulk::compress(raw, LEVEL).ok())
         .unwrap_or_default()
 }
 

@@ -15,6 +15,8 @@ use crate::{Error, Result};
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Connection,
+    /// The next number to give, while a batch is open (written at commit).
+    pending_next: Option<u64>,
 }
 
 fn blob32(v: Vec<u8>) -> Result<[u8; 32]> {
@@ -29,7 +31,7 @@ impl SqliteStore {
             return Err(Error::ArchiveExists(path.to_owned()));
         }
         let conn = Connection::open(path).map_err(Error::db("create database"))?;
-        let store = SqliteStore { conn };
+        let store = SqliteStore { conn, pending_next: None };
         store.tune()?;
         store
             .conn
@@ -54,7 +56,7 @@ impl SqliteStore {
             });
         }
         let conn = Connection::open(path).map_err(Error::db("open database"))?;
-        let store = SqliteStore { conn };
+        let store = SqliteStore { conn, pending_next: None };
         store.tune()?;
         let found: i64 = store
             .meta("format_version")?
@@ -107,10 +109,20 @@ impl Store for SqliteStore {
     fn begin(&mut self) -> Result<()> {
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
-            .map_err(Error::db("begin batch"))
+            .map_err(Error::db("begin batch"))?;
+        self.pending_next = Some(self.next_num()?);
+        Ok(())
     }
 
     fn commit(&mut self) -> Result<()> {
+        if let Some(next) = self.pending_next.take() {
+            self.conn
+                .execute(
+                    "UPDATE meta SET value = ?1 WHERE key = 'next_num'",
+                    [next.to_string()],
+                )
+                .map_err(Error::db("commit batch"))?;
+        }
         self.conn
             .execute_batch("COMMIT")
             .map_err(Error::db("commit batch"))
@@ -162,7 +174,10 @@ impl Store for SqliteStore {
     }
 
     fn insert(&mut self, m: &NewMessage) -> Result<u64> {
-        let num = self.next_num()?;
+        let num = match self.pending_next {
+            Some(n) => n,
+            None => self.next_num()?,
+        };
         let summary = serde_json::to_string(&m.summary)
             .map_err(|e| Error::Corrupt(format!("summary to JSON: {e}")))?;
         let ctx = || format!("insert message {num} <{}>", m.summary.message_id);
@@ -197,12 +212,17 @@ impl Store for SqliteStore {
                 s.execute(params![num as i64, p.source, p.offset as i64, p.from_line])
             })
             .map_err(Error::db(ctx()))?;
-        self.conn
-            .execute(
-                "UPDATE meta SET value = ?1 WHERE key = 'next_num'",
-                [(num + 1).to_string()],
-            )
-            .map_err(Error::db(ctx()))?;
+        match self.pending_next.as_mut() {
+            Some(n) => *n = num + 1,
+            None => {
+                self.conn
+                    .execute(
+                        "UPDATE meta SET value = ?1 WHERE key = 'next_num'",
+                        [(num + 1).to_string()],
+                    )
+                    .map_err(Error::db(ctx()))?;
+            }
+        }
         Ok(num)
     }
 
