@@ -35,7 +35,12 @@ fn eml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn build_and_check(name: &str, files: &[PathBuf]) {
     let dir = tempfile::tempdir().unwrap();
     let mut archive = Archive::init(dir.path(), "corpus", Some(name), Period::Month).unwrap();
-    let report = build::import(&mut archive, files, &ImportOptions { now: 1_700_000_000 }, &mut ());
+    let report = build::import(
+        &mut archive,
+        files,
+        &ImportOptions { now: 1_700_000_000 },
+        &mut (),
+    );
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let site = dir.path().join("site");
     let r = build::build_site(&archive, &site).unwrap();
@@ -46,23 +51,41 @@ fn build_and_check(name: &str, files: &[PathBuf]) {
     let mut message_pages = 0;
     for p in &pages {
         // Attachments are files, not pages we generate; `.html` ones are renamed `.bin`.
-        assert!(!p.to_string_lossy().contains("/attachments/"), "{} is an attachment saved as .html", p.display());
+        assert!(
+            !p.to_string_lossy().contains("/attachments/"),
+            "{} is an attachment saved as .html",
+            p.display()
+        );
         let html = std::fs::read_to_string(p).unwrap();
-        if p.file_name().unwrap().to_string_lossy().starts_with(|c: char| c.is_ascii_digit()) {
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(|c: char| c.is_ascii_digit())
+        {
             message_pages += 1;
         }
         if let Err(e) = common::check_page(&html) {
             bad.push(format!("{}: {e}", p.strip_prefix(&site).unwrap().display()));
         }
     }
-    assert_eq!(message_pages as u64, report.archived, "one page per message");
-    assert!(bad.is_empty(), "{} bad pages in {name}, e.g.:\n{}", bad.len(), bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
+    assert_eq!(
+        message_pages as u64, report.archived,
+        "one page per message"
+    );
+    assert!(
+        bad.is_empty(),
+        "{} bad pages in {name}, e.g.:\n{}",
+        bad.len(),
+        bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+    );
     eprintln!("{name}: {} pages checked", pages.len());
 }
 
 #[test]
 fn corpus_a_pages_are_clean() {
-    let Some(root) = common::corpora() else { return };
+    let Some(root) = common::corpora() else {
+        return;
+    };
     let mut files = Vec::new();
     eml_files(&root.join("A"), &mut files);
     files.sort();
@@ -71,8 +94,14 @@ fn corpus_a_pages_are_clean() {
 
 #[test]
 fn corpus_b_pages_are_clean() {
-    let Some(root) = common::corpora() else { return };
-    for set in ["B/twisted-pipermail/archives", "B/imagej-pipermail/archives", "B/linux-mips-public-inbox"] {
+    let Some(root) = common::corpora() else {
+        return;
+    };
+    for set in [
+        "B/twisted-pipermail/archives",
+        "B/imagej-pipermail/archives",
+        "B/linux-mips-public-inbox",
+    ] {
         let mut files = Vec::new();
         gz_files(&root.join(set), &mut files);
         files.sort();

@@ -118,8 +118,12 @@ fn import_one(
                         batch_bytes += raw.bytes.len();
                         batch.push(raw);
                         if batch.len() >= BATCH_MESSAGES || batch_bytes >= BATCH_BYTES {
-                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_MESSAGES));
-                            if tx.send((full, std::mem::take(&mut batch_bytes), None)).is_err() {
+                            let full =
+                                std::mem::replace(&mut batch, Vec::with_capacity(BATCH_MESSAGES));
+                            if tx
+                                .send((full, std::mem::take(&mut batch_bytes), None))
+                                .is_err()
+                            {
                                 return;
                             }
                         }

@@ -131,7 +131,10 @@ pub fn render_message(
             } => {
                 html.push_str("<div class=\"nested\"><div class=\"nested-headers\">");
                 let esc = |s: &str| {
-                    let clean: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+                    let clean: String = s
+                        .chars()
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .collect();
                     html_escape::encode_text(&clean).into_owned()
                 };
                 let _ = write!(

@@ -17,11 +17,7 @@ pub fn compress(raw: &[u8]) -> Vec<u8> {
         static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
             std::cell::RefCell::new(zstd::bulk::Compressor::new(LEVEL).ok());
     }
-    let reused = COMPRESSOR.with(|c| {
-        c.borrow_mut()
-            .as_mut()
-            .and_then(|c| c.compress(raw).ok())
-    });
+    let reused = COMPRESSOR.with(|c| c.borrow_mut().as_mut().and_then(|c| c.compress(raw).ok()));
     // Compressing into a Vec cannot fail except on allocation; fall back to
     // a fresh context rather than lose mail.
     reused

@@ -31,7 +31,10 @@ impl SqliteStore {
             return Err(Error::ArchiveExists(path.to_owned()));
         }
         let conn = Connection::open(path).map_err(Error::db("create database"))?;
-        let store = SqliteStore { conn, pending_next: None };
+        let store = SqliteStore {
+            conn,
+            pending_next: None,
+        };
         store.tune()?;
         store
             .conn
@@ -56,7 +59,10 @@ impl SqliteStore {
             });
         }
         let conn = Connection::open(path).map_err(Error::db("open database"))?;
-        let store = SqliteStore { conn, pending_next: None };
+        let store = SqliteStore {
+            conn,
+            pending_next: None,
+        };
         store.tune()?;
         let found: i64 = store
             .meta("format_version")?

@@ -50,21 +50,38 @@ pub fn check_page(html: &str) -> Result<(), String> {
                     if name == "title" {
                         *self.titles.borrow_mut() += 1;
                     }
-                    if matches!(name.as_str(), "script" | "iframe" | "object" | "embed" | "base" | "form" | "svg" | "math") {
+                    if matches!(
+                        name.as_str(),
+                        "script" | "iframe" | "object" | "embed" | "base" | "form" | "svg" | "math"
+                    ) {
                         self.problems.borrow_mut().push(format!("<{name}> element"));
                     }
                     for a in &tag.attrs {
                         let an = a.name.local.to_string();
                         if an.starts_with("on") {
-                            self.problems.borrow_mut().push(format!("{an}= attribute on <{name}>"));
+                            self.problems
+                                .borrow_mut()
+                                .push(format!("{an}= attribute on <{name}>"));
                         }
-                        let v: String = a.value.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-                        if v.starts_with("javascript:") || v.starts_with("vbscript:") || (v.starts_with("data:") && an != "content") {
-                            self.problems.borrow_mut().push(format!("{an}={v:.40} on <{name}>"));
+                        let v: String = a
+                            .value
+                            .chars()
+                            .filter(|c| !c.is_whitespace() && !c.is_control())
+                            .collect::<String>()
+                            .to_ascii_lowercase();
+                        if v.starts_with("javascript:")
+                            || v.starts_with("vbscript:")
+                            || (v.starts_with("data:") && an != "content")
+                        {
+                            self.problems
+                                .borrow_mut()
+                                .push(format!("{an}={v:.40} on <{name}>"));
                         }
                     }
                 }
-                Token::ParseError(e) => self.problems.borrow_mut().push(format!("parse error: {e}")),
+                Token::ParseError(e) => {
+                    self.problems.borrow_mut().push(format!("parse error: {e}"))
+                }
                 _ => {}
             }
             TokenSinkResult::Continue
@@ -80,7 +97,11 @@ pub fn check_page(html: &str) -> Result<(), String> {
     if titles != 1 {
         problems.push(format!("{titles} <title> elements"));
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
 }
 
 /// Every `.html` file under `dir`.

@@ -1,0 +1,274 @@
+//! Attachment naming: a safe file name from a hostile one, and whether a
+//! type or name is active content a browser would run or render.
+//!
+//! Must not touch: the file system (this only computes names; the caller
+//! prefixes message number and part index and writes the file), and no I/O.
+
+use super::clean::{is_bidi_control, is_control, is_invisible};
+
+/// Longest name returned, in bytes.
+const MAX_NAME_BYTES: usize = 100;
+/// An "extension" longer than this is treated as part of the name.
+const MAX_EXT_BYTES: usize = 16;
+
+/// A safe file name for an attachment.
+///
+/// Keeps only the last path component, drops control, bidi and invisible
+/// characters, replaces everything but letters, digits, `.`, `-` and `_`
+/// with `_` (collapsing runs), strips leading and trailing dots, prefixes
+/// Windows device names with `_`, and bounds the length to 100 bytes while
+/// keeping the extension. An empty result becomes `attachment-<index>.<ext>`
+/// with the extension guessed from `content_type`.
+pub fn safe_filename(name: Option<&str>, index: usize, content_type: &str) -> String {
+    let base = name.unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("");
+    let mut out = String::with_capacity(base.len().min(4 * MAX_NAME_BYTES));
+    for c in base.trim().chars() {
+        if is_control(c) || is_bidi_control(c) || is_invisible(c) || c == '\r' {
+            continue;
+        }
+        let keep = c.is_alphanumeric()
+            || matches!(c, '.' | '-' | '_')
+            // Combining accents, as in decomposed (NFD) names from macOS.
+            || ('\u{300}'..='\u{36f}').contains(&c);
+        let c = if keep { c } else { '_' };
+        if c == '_' && out.ends_with('_') {
+            continue;
+        }
+        out.push(c);
+    }
+    // No hidden files, and no trailing dots or underscores (Windows drops
+    // trailing dots and spaces, which would change the extension).
+    let trimmed = out.trim_start_matches('.').trim_end_matches(['.', '_']);
+    if trimmed.chars().all(|c| c == '_' || c == '.') {
+        return format!("attachment-{index}.{}", extension_for(content_type));
+    }
+    let mut name = bound_length(trimmed);
+    if is_windows_device_name(&name) {
+        name.insert(0, '_');
+        name = bound_length(&name);
+    }
+    name
+}
+
+/// Cut `name` to [`MAX_NAME_BYTES`], keeping a short extension intact.
+fn bound_length(name: &str) -> String {
+    if name.len() <= MAX_NAME_BYTES {
+        return name.to_owned();
+    }
+    let ext = match name.rfind('.') {
+        Some(dot) if dot > 0 && name.len() - dot <= MAX_EXT_BYTES + 1 => &name[dot..],
+        _ => "",
+    };
+    let stem = &name[..name.len() - ext.len()];
+    let mut cut = MAX_NAME_BYTES - ext.len();
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let stem = stem[..cut].trim_end_matches(['.', '_']);
+    format!("{stem}{ext}")
+}
+
+/// CON, PRN, AUX, NUL, COM1-9, LPT1-9 (and the superscript-digit forms),
+/// with any extension, in any case.
+fn is_windows_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    let upper = stem.to_ascii_uppercase();
+    if matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL") {
+        return true;
+    }
+    let (Some(prefix), Some(digit)) = (upper.get(..3), upper.get(3..)) else {
+        return false;
+    };
+    matches!(prefix, "COM" | "LPT")
+        && matches!(
+            digit,
+            "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+        )
+}
+
+/// File extension for a content type, for attachments without a usable name.
+fn extension_for(content_type: &str) -> &'static str {
+    match essence(content_type).as_str() {
+        "text/plain" => "txt",
+        "text/html" => "html",
+        "image/png" => "png",
+        "image/jpeg" | "image/jpg" => "jpg",
+        "image/gif" => "gif",
+        "application/pdf" => "pdf",
+        "message/rfc822" => "eml",
+        "text/x-diff" | "text/x-patch" | "text/diff" | "text/patch" => "patch",
+        _ => "bin",
+    }
+}
+
+/// `type/subtype` in lower case, without parameters or whitespace.
+fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Types a browser executes or renders as active content.
+const ACTIVE_TYPES: &[&str] = &[
+    "text/html",
+    "application/xhtml+xml",
+    "image/svg+xml",
+    "text/xml",
+    "application/xml",
+    "text/xsl",
+    "text/javascript",
+    "application/javascript",
+    "application/x-javascript",
+    "text/x-javascript",
+    "text/jscript",
+    "text/ecmascript",
+    "application/ecmascript",
+    "application/x-ecmascript",
+    "text/vbscript",
+    "application/x-shockwave-flash",
+    "application/hta",
+    "text/x-component",
+    "multipart/x-mixed-replace",
+];
+
+/// Extensions a browser (or a misconfigured static server) treats as active.
+const ACTIVE_EXTENSIONS: &[&str] = &[
+    "html", "htm", "xhtml", "xht", "shtml", "shtm", "mht", "mhtml", "svg", "svgz", "xml", "xsl",
+    "xslt", "js", "mjs", "swf", "hta", "htc", "php", "phtml", "phar", "cgi", "asp", "aspx", "jsp",
+];
+
+/// Would a browser execute or render this type as active content?
+///
+/// True for HTML, XHTML, SVG, XML (any `+xml`), XSL, scripts and Flash by
+/// content type, and for file names with an active extension anywhere
+/// after the first dot (`x.html.txt` counts: some servers honour inner
+/// extensions). Such attachments must be served as downloads.
+pub fn is_active_type(content_type: &str, filename: &str) -> bool {
+    let essence = essence(content_type);
+    if ACTIVE_TYPES.contains(&essence.as_str()) || essence.ends_with("+xml") {
+        return true;
+    }
+    let base = filename.rsplit(['/', '\\']).next().unwrap_or(filename);
+    base.split('.').skip(1).any(|ext| {
+        let ext = ext.trim().to_ascii_lowercase();
+        ACTIVE_EXTENSIONS.contains(&ext.as_str())
+            || ext
+                .strip_prefix("php")
+                .is_some_and(|v| v.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(n: &str) -> String {
+        safe_filename(Some(n), 3, "application/octet-stream")
+    }
+
+    #[test]
+    fn paths_are_reduced_to_the_last_component() {
+        assert_eq!(name("../../etc/passwd"), "passwd");
+        assert_eq!(name("C:\\Windows\\system32\\x.dll"), "x.dll");
+        assert_eq!(name("dir/"), "attachment-3.bin");
+    }
+
+    #[test]
+    fn controls_bidi_and_invisibles_are_dropped() {
+        assert_eq!(name("\0evil"), "evil");
+        assert_eq!(name("a\u{202E}gnp.exe"), "agnp.exe");
+        assert_eq!(name("in\u{200b}voice\u{feff}.pdf\u{2066}"), "invoice.pdf");
+    }
+
+    #[test]
+    fn odd_characters_become_underscores() {
+        assert_eq!(name("my report (final) .pdf"), "my_report_final_.pdf");
+        assert_eq!(name("a<>:\"|?*b.txt"), "a_b.txt");
+        assert_eq!(name("Ünïcödé 日本.txt"), "Ünïcödé_日本.txt");
+        assert_eq!(name("ｅｖｉｌ.ｅｘｅ"), "ｅｖｉｌ.ｅｘｅ");
+        assert_eq!(name("ｅｖｉｌ．ｅｘｅ"), "ｅｖｉｌ_ｅｘｅ");
+        assert_eq!(
+            name("e\u{301}t\u{301}e\u{301}.txt"),
+            "e\u{301}t\u{301}e\u{301}.txt"
+        );
+    }
+
+    #[test]
+    fn dots_and_empties() {
+        assert_eq!(name("...."), "attachment-3.bin");
+        assert_eq!(name(".bashrc"), "bashrc");
+        assert_eq!(name("evil.exe. . "), "evil.exe");
+        assert_eq!(name("???"), "attachment-3.bin");
+        assert_eq!(
+            safe_filename(Some(""), 7, "text/plain; charset=utf-8"),
+            "attachment-7.txt"
+        );
+        assert_eq!(safe_filename(None, 2, "IMAGE/JPEG"), "attachment-2.jpg");
+        assert_eq!(safe_filename(None, 2, "text/x-patch"), "attachment-2.patch");
+        assert_eq!(safe_filename(None, 2, "message/rfc822"), "attachment-2.eml");
+        assert_eq!(safe_filename(None, 2, "weird"), "attachment-2.bin");
+    }
+
+    #[test]
+    fn windows_device_names() {
+        assert_eq!(name("CON.txt"), "_CON.txt");
+        assert_eq!(name("nul"), "_nul");
+        assert_eq!(name("com1.tar.gz"), "_com1.tar.gz");
+        assert_eq!(name("LPT9"), "_LPT9");
+        assert_eq!(name("COM10.txt"), "COM10.txt");
+        assert_eq!(name("CONSOLE.txt"), "CONSOLE.txt");
+    }
+
+    #[test]
+    fn long_names_keep_their_extension() {
+        let long = "x".repeat(10_000) + ".pdf";
+        let got = name(&long);
+        assert_eq!(got.len(), 100);
+        assert!(got.ends_with("xx.pdf"));
+        let wide = "日".repeat(10_000) + ".txt";
+        let got = name(&wide);
+        assert!(got.len() <= 100 && got.ends_with("日.txt"), "{got}");
+        let no_ext = "y".repeat(500) + "." + &"z".repeat(40);
+        assert_eq!(name(&no_ext).len(), 100);
+    }
+
+    #[test]
+    fn active_types() {
+        for t in [
+            "text/html; charset=utf-8",
+            "Application/XHTML+XML",
+            "image/svg+xml",
+            "application/rss+xml",
+            "text/xml",
+            "application/javascript",
+            "text/ecmascript",
+            "application/x-shockwave-flash",
+            "text/xsl",
+        ] {
+            assert!(is_active_type(t, "a.bin"), "{t}");
+        }
+        for f in [
+            "x.HTML",
+            "x.svgz",
+            "a.js",
+            "b.mjs",
+            "c.hta",
+            "d.html.txt",
+            "e.php5",
+            "dir/f.Xslt",
+        ] {
+            assert!(is_active_type("application/octet-stream", f), "{f}");
+        }
+        for (t, f) in [
+            ("application/pdf", "a.pdf"),
+            ("text/plain", "notes.txt"),
+            ("image/png", "html.png"),
+            ("text/x-patch", "0001-fix-js.patch"),
+        ] {
+            assert!(!is_active_type(t, f), "{t} {f}");
+        }
+    }
+}
