@@ -2,16 +2,19 @@
 """Writes examples/demo/showcase.mbox: hand-written messages that show what
 larch renders (written for this repository; no third-party mail).
 Run: python3 examples/demo/make_showcase.py > examples/demo/showcase.mbox"""
-import base64, binascii, sys
-from email.header import Header
+import base64, binascii, struct, sys, zlib
 
 def enc(s, cs):
-    return Header(s, cs).encode()
+    return f"=?{cs}?b?{base64.b64encode(s.encode(cs)).decode()}?="
 
-PNG = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000010000000100802000000909168"
-    "360000001c49444154789c63fccf80002a61c05409d0048c4ac6aa0e00e2a3"
-    "1f71f8b0f3fa0000000049454e44ae426082")).decode()
+def png(w, h, rgb):
+    raw = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+PNG = base64.encodebytes(png(96, 64, (46, 125, 50))).decode()
 msgs = []
 def m(frm, date, subj, mid, body, extra="", ctype="text/plain; charset=utf-8", cte="8bit"):
     hdr = f"From: {frm}\nTo: Salon <salon@lists.example.org>\nDate: {date}\nSubject: {subj}\n"

@@ -86,7 +86,11 @@ pub fn render_message(
         att_href.insert(a.index, rel.clone());
         atts.push(Att {
             href: rel,
-            name: a.filename.clone().unwrap_or_else(|| safe.clone()),
+            name: a
+                .filename
+                .as_deref()
+                .map(display_name)
+                .unwrap_or_else(|| safe.clone()),
             content_type: a.content_type.clone(),
             size: human_size(a.data.len() as u64),
             download: active,
@@ -265,6 +269,18 @@ pub fn render_message(
     let _ = tz;
     let page = r.render("message.html", &Value::from_pairs(ctx))?;
     out.write(&urls::message_path(here, m.num), page.as_bytes())
+}
+
+/// A file name as shown (escaped later): without control characters and
+/// bidirectional overrides, which could make `gpj.exe` look like `exe.jpg`.
+fn display_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(*c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        })
+        .take(200)
+        .collect()
 }
 
 type ThreadCtx = (
