@@ -62,7 +62,7 @@ fn reference_mid(page: &Path) -> String {
     let at = html.find("In-Reply-To=").unwrap() + 12;
     let end = at + html[at..].find('"').unwrap();
     let mut id = String::new();
-    let raw = html[at..end].as_bytes();
+    let raw = &html.as_bytes()[at..end];
     let mut i = 0;
     while i < raw.len() {
         if raw[i] == b'%' && i + 2 < raw.len() {

@@ -1,6 +1,8 @@
 //! HTTP only: serves a built site with security headers. Search, permalinks
 //! and feeds come with the serve/search work; this is the static part.
 
+#![allow(clippy::print_stderr)]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 

@@ -46,9 +46,7 @@ fn decode_block(lines: &[&str]) -> Option<(Vec<u8>, usize)> {
             return Some((data, n + 1));
         }
         let bytes = l.as_bytes();
-        let Some(&first) = bytes.first() else {
-            return None;
-        };
+        let &first = bytes.first()?;
         let len = (first.wrapping_sub(b' ') & 0x3f) as usize;
         let chars: Vec<u8> = bytes[1..]
             .iter()

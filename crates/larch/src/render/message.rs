@@ -162,9 +162,9 @@ pub fn render_message(
                     && let Some(href) = att_href.get(&a.index)
                 {
                     let alt = a.filename.as_deref().unwrap_or("image");
-                    let _ = write!(
+                    let _ = writeln!(
                         html,
-                        "<figure class=\"inline-image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"></figure>\n",
+                        "<figure class=\"inline-image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"></figure>",
                         html_escape::encode_double_quoted_attribute(href),
                         html_escape::encode_double_quoted_attribute(alt)
                     );
