@@ -191,8 +191,45 @@ fn store_batch(
     let keep_no_archive = archive.config.archive_no_archive;
     let store = &mut archive.store;
     store.begin()?;
+    match store_prepared(
+        store,
+        prepared,
+        kind,
+        source,
+        keep_no_archive,
+        opts,
+        report,
+        previous,
+    ) {
+        Ok(()) => store.commit(),
+        Err(e) => {
+            // Leave no open transaction behind: later inputs still import.
+            let _ = store.rollback();
+            Err(e)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn store_prepared(
+    store: &mut crate::store::SqliteStore,
+    prepared: Vec<Prepared>,
+    kind: SourceKind,
+    source: &str,
+    keep_no_archive: bool,
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+    previous: &mut Option<i64>,
+) -> Result<()> {
     for p in prepared {
         report.read += 1;
+        // A Maildir's messages are files of their own: each is its source.
+        let source = if kind == SourceKind::Maildir {
+            source_name(&p.raw.origin.path)
+        } else {
+            source.to_owned()
+        };
+        let source = source.as_str();
         let provenance = Provenance {
             source: source.to_owned(),
             offset: p.raw.origin.offset,
@@ -260,7 +297,7 @@ fn store_batch(
         report.numbers.push(num);
         report.archived += 1;
     }
-    store.commit()
+    Ok(())
 }
 
 /// Same Message-ID and same identity = the same message.

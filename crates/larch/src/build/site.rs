@@ -12,7 +12,6 @@ use flate2::{Compression, GzBuilder};
 use rayon::prelude::*;
 
 use super::Archive;
-use crate::ingest::escape_rd;
 use crate::model::period_name;
 use crate::parse::mime::message_view;
 use crate::render::{self, DirOutput, MsgInfo, Output, PeriodInfo, Renderer, SiteModel, urls};
@@ -109,15 +108,28 @@ pub fn site_model(archive: &Archive) -> Result<SiteModel> {
         .collect();
     let forest = thread::thread(&items);
     drop(items);
-    let mut related: HashMap<u64, Vec<u64>> = HashMap::new();
-    for &(a, b) in &forest.maybe_related {
-        related.entry(a).or_default().push(b);
-        related.entry(b).or_default().push(a);
-    }
-    let by_num = msgs
+    let by_num: HashMap<u64, u32> = msgs
         .iter()
         .enumerate()
         .map(|(i, m)| (m.num, i as u32))
+        .collect();
+    let mut related: HashMap<u64, Vec<u64>> = HashMap::new();
+    for &(a, b) in &forest.maybe_related {
+        // Only messages with no reply headers at all: one whose parent is
+        // missing from the archive is not "maybe related", it is a reply.
+        let headerless = by_num
+            .get(&a)
+            .map(|&i| &msgs[i as usize].summary)
+            .is_some_and(|s| s.in_reply_to.is_none() && s.references.is_empty());
+        if !headerless {
+            continue;
+        }
+        related.entry(a).or_default().push(b);
+        related.entry(b).or_default().push(a);
+    }
+    let subject_keys: Vec<String> = msgs
+        .iter()
+        .map(|m| thread::base_subject(&m.summary.subject))
         .collect();
     let mut by_mid: HashMap<String, u32> = HashMap::new();
     for (i, m) in msgs.iter().enumerate() {
@@ -134,6 +146,7 @@ pub fn site_model(archive: &Archive) -> Result<SiteModel> {
         forest,
         by_num,
         by_mid,
+        subject_keys,
         related,
     })
 }
@@ -187,8 +200,10 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
     })
 }
 
-/// A period's messages as a gzipped mboxrd, byte-identical across builds
-/// (no file name or time in the gzip header).
+/// A period's messages as a gzipped mbox, the way Pipermail writes its
+/// `.txt.gz` (From_ lines with " at " addresses, body lines not escaped), so
+/// `larch import` reads it back byte-exact as a Pipermail period file.
+/// Byte-identical across builds (no file name or time in the gzip header).
 fn period_mbox_gz(store: &dyn Store, site: &SiteModel, p: &PeriodInfo) -> Result<Vec<u8>> {
     let mut gz = GzBuilder::new()
         .mtime(0)
@@ -215,7 +230,7 @@ fn period_mbox_gz(store: &dyn Store, site: &SiteModel, p: &PeriodInfo) -> Result
             )
             .as_bytes(),
         );
-        escape_rd(&raw, &mut buf);
+        buf.extend_from_slice(&raw);
         if !raw.ends_with(b"\n") {
             buf.push(b'\n');
         }

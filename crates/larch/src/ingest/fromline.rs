@@ -25,8 +25,9 @@ pub fn is_from_line(line: &[u8]) -> bool {
     };
     let tokens: Vec<&str> = rest.split_ascii_whitespace().collect();
     if tokens.len() == 1 {
-        // `From -` or `From sender@host` alone: dateless markers some writers use.
-        return true;
+        // `From -` or `From sender@host` alone: dateless markers some writers
+        // use. A lone word (`From Alice`) is prose.
+        return tokens[0] == "-" || tokens[0].contains('@');
     }
     if tokens.len() < 5 {
         return false;
@@ -101,6 +102,8 @@ mod tests {
         assert!(!is_from_line(b"From the docs: it works.\n"));
         assert!(!is_from_line(b"From here on\n"));
         assert!(is_from_line(b"From -\n"));
+        assert!(is_from_line(b"From 1844347792267117879@xxx\n"));
+        assert!(!is_from_line(b"From Alice\n"));
         assert!(!is_from_line(b"From 1234abcd Mon Sep 17 00:00:00 2001\n"));
         assert!(!is_from_line(b"From: a@b\n"));
     }

@@ -110,7 +110,11 @@ impl<R: BufRead> MboxReader<R> {
     }
 
     fn next_message(&mut self) -> Result<Option<RawMessage>> {
-        while let Some((line, at)) = self.read_line()? {
+        while let Some((mut line, at)) = self.read_line()? {
+            if at == 0 && line.starts_with(b"\xEF\xBB\xBFFrom ") {
+                // A byte-order mark before the first From_ line is not content.
+                line.drain(..3);
+            }
             if line.starts_with(b"From ") && is_from_line(&line) {
                 // Look ahead: a real separator is followed by a header field.
                 let next = self.read_line()?;

@@ -108,7 +108,7 @@ pub fn detect(path: &Path) -> Result<SourceKind> {
     if start.is_empty() {
         return Err(bad(path, Some(0), "empty file"));
     }
-    let text = skip_blank_lines(&start);
+    let text = skip_blank_lines(start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&start));
     let first_line = text.split(|&b| b == b'\n').next().unwrap_or(&[]);
     if first_line.starts_with(b"From ") && is_from_line(first_line) {
         if is_pipermail_name(path) || first_line_has_at(first_line) {
@@ -218,6 +218,13 @@ pub fn open(path: &Path, kind: SourceKind) -> Result<Messages> {
                 .lock()
                 .read_to_end(&mut bytes)
                 .map_err(|e| Error::io("-", e))?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Err(bad(
+                    Path::new("-"),
+                    Some(0),
+                    "empty input: no message on stdin",
+                ));
+            }
             Box::new(std::iter::once(Ok(read_single(bytes, Path::new("-")))))
         }
     })

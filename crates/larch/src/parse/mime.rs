@@ -3,8 +3,9 @@
 //! recursion (mail-parser caps depth and part count).
 //!
 //! multipart/alternative prefers text/plain when it is a real alternative,
-//! HTML when the text part is empty or a stub; multipart/related shows its
-//! root and keeps the rest for `cid:` links; message/rfc822 parts become a
+//! HTML when the text part is empty or a stub (attachments inside the branch
+//! not shown are still offered); inline images referenced by `cid:` from an
+//! HTML part are shown there, the others as figures; message/rfc822 parts become a
 //! nested header block followed by their own parts; uuencoded blocks in text
 //! become attachments. Produces plain data; never renders HTML.
 
@@ -113,20 +114,42 @@ fn build(raw: &[u8]) -> Option<MessageView> {
     let message = parser.parse(raw)?;
     let mut view = MessageView::default();
     let mut att_index = 0usize;
-    // Stack of (part, depth, within_alternative_choice).
-    let mut stack: Vec<(MessagePart<'_>, u16)> = vec![(message.root().root_part(), 0)];
-    while let Some((part, depth)) = stack.pop() {
+    // Stack of (part, depth, only_attachments). Branches of an alternative
+    // that are not shown are still walked for their attachments (an Apple
+    // Mail message keeps its PDF inside the HTML branch).
+    let mut stack: Vec<(MessagePart<'_>, u16, bool)> = vec![(message.root().root_part(), 0, false)];
+    while let Some((part, depth, only_attachments)) = stack.pop() {
         let ctype = ctype_of(&part);
+        if only_attachments {
+            match part.kind() {
+                PartKind::Multipart => {
+                    for child in part.children().rev() {
+                        stack.push((child, depth, true));
+                    }
+                }
+                PartKind::Text | PartKind::Html if part.attachment_name().is_none() => {}
+                _ => {
+                    att_index += 1;
+                    view.parts.push(PartView::Attachment(attachment(
+                        &part, ctype, depth, att_index,
+                    )));
+                }
+            }
+            continue;
+        }
         match part.kind() {
             PartKind::Multipart => {
                 let children: Vec<MessagePart<'_>> = part.children().collect();
-                let chosen: Vec<MessagePart<'_>> = if ctype == "multipart/alternative" {
-                    choose_alternative(&children).into_iter().collect()
+                if ctype == "multipart/alternative" {
+                    let chosen = choose_alternative(&children);
+                    for child in children.iter().rev() {
+                        let shown = chosen.is_some_and(|c| c.id() == child.id());
+                        stack.push((*child, depth, !shown));
+                    }
                 } else {
-                    children
-                };
-                for child in chosen.into_iter().rev() {
-                    stack.push((child, depth));
+                    for child in children.into_iter().rev() {
+                        stack.push((child, depth, false));
+                    }
                 }
             }
             PartKind::Message(nested) => {
@@ -155,7 +178,7 @@ fn build(raw: &[u8]) -> Option<MessageView> {
                         .unwrap_or_default(),
                     subject: h.subject().unwrap_or("").to_owned(),
                 });
-                stack.push((nested.root_part(), depth + 1));
+                stack.push((nested.root_part(), depth + 1, false));
             }
             PartKind::Html if !part.is_attachment() || part.attachment_name().is_none() => {
                 let html = part.html_utf8().map(Cow::into_owned).unwrap_or_default();
@@ -197,28 +220,33 @@ fn build(raw: &[u8]) -> Option<MessageView> {
             }
             _ => {
                 att_index += 1;
-                let inline_image = ctype.starts_with("image/")
-                    && matches!(
-                        ctype.as_str(),
-                        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
-                    );
-                view.parts.push(PartView::Attachment(Attachment {
-                    depth,
-                    index: att_index,
-                    filename: part.attachment_name().map(str::to_owned),
-                    content_type: ctype,
-                    content_id: part.content_id().map(|c| {
-                        c.trim()
-                            .trim_matches(|ch| ch == '<' || ch == '>')
-                            .to_owned()
-                    }),
-                    data: part.decoded().into_owned(),
-                    inline_image,
-                }));
+                view.parts.push(PartView::Attachment(attachment(
+                    &part, ctype, depth, att_index,
+                )));
             }
         }
     }
     Some(view)
+}
+
+fn attachment(part: &MessagePart<'_>, ctype: String, depth: u16, index: usize) -> Attachment {
+    let inline_image = matches!(
+        ctype.as_str(),
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+    );
+    Attachment {
+        depth,
+        index,
+        filename: part.attachment_name().map(str::to_owned),
+        content_type: ctype,
+        content_id: part.content_id().map(|c| {
+            c.trim()
+                .trim_matches(|ch| ch == '<' || ch == '>')
+                .to_owned()
+        }),
+        data: part.decoded().into_owned(),
+        inline_image,
+    }
 }
 
 fn is_attachment_disposition(part: &MessagePart<'_>) -> bool {

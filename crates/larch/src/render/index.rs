@@ -166,6 +166,7 @@ pub fn render_period(r: &Renderer, site: &SiteModel, p: usize, out: &dyn Output)
 
 #[derive(Serialize)]
 struct Item {
+    num: u64,
     href: String,
     subject: String,
     author: String,
@@ -200,6 +201,7 @@ fn flat_groups(site: &SiteModel, p: usize, kind: &str) -> Vec<Group> {
         _ => {}
     }
     let item = |i: u32| Item {
+        num: site.msgs[i as usize].num,
         href: urls::message_file(site.msgs[i as usize].num),
         subject: subject_of(site, i),
         author: author_of(site, i),

@@ -204,7 +204,15 @@ pub fn render_message(
         .get(&m.num)
         .map(|v| v.iter().filter_map(|&n| link_to(n)).collect())
         .unwrap_or_default();
-    let list_address = site.config.address.clone().unwrap_or_default();
+    // The list's address: from the config, else from the List-Id
+    // (`<name.example.org>` -> `name@example.org`, the common convention).
+    let list_address = site.config.address.clone().unwrap_or_else(|| {
+        s.list_id
+            .as_deref()
+            .and_then(|id| id.split_once('.'))
+            .map(|(local, domain)| format!("{local}@{domain}"))
+            .unwrap_or_default()
+    });
     let from_addr = if site.config.obfuscate_addresses {
         s.from_addr.replacen('@', " at ", 1)
     } else {

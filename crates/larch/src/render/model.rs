@@ -43,6 +43,8 @@ pub struct SiteModel {
     pub by_num: HashMap<u64, u32>,
     /// Message-ID -> the message that owns it.
     pub by_mid: HashMap<String, u32>,
+    /// Subject sort keys (base subject, lowercased), by message index.
+    pub subject_keys: Vec<String>,
     /// num -> nums of messages that look related by subject only.
     pub related: HashMap<u64, Vec<u64>>,
 }

@@ -27,6 +27,13 @@ pub fn compress(raw: &[u8]) -> Vec<u8> {
 
 /// Decompress bytes written by [`compress`]; `size` is the original length.
 pub fn decompress(data: &[u8], size: u64) -> Result<Vec<u8>> {
+    // Refuse sizes no message can have (a corrupt row must not make us
+    // allocate terabytes): 4 GiB is far beyond any mail.
+    if size > 1 << 32 {
+        return Err(Error::Corrupt(format!(
+            "recorded size {size} is not plausible"
+        )));
+    }
     let cap = usize::try_from(size).map_err(|_| Error::Corrupt("size overflow".into()))?;
     zstd::bulk::decompress(data, cap.max(1)).map_err(|e| Error::Corrupt(format!("zstd: {e}")))
 }

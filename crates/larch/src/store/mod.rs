@@ -155,6 +155,8 @@ pub trait Store {
     fn begin(&mut self) -> Result<()>;
     /// Commit the current batch.
     fn commit(&mut self) -> Result<()>;
+    /// Abandon the current batch.
+    fn rollback(&mut self) -> Result<()>;
     /// Archived messages carrying this Message-ID, owner first.
     fn find_by_mid(&self, mid: &str) -> Result<Vec<Existing>>;
     /// Was this exact copy (same bytes hash) of message `num` already kept?

@@ -134,6 +134,13 @@ impl Store for SqliteStore {
             .map_err(Error::db("commit batch"))
     }
 
+    fn rollback(&mut self) -> Result<()> {
+        self.pending_next = None;
+        self.conn
+            .execute_batch("ROLLBACK")
+            .map_err(Error::db("roll back batch"))
+    }
+
     fn find_by_mid(&self, mid: &str) -> Result<Vec<Existing>> {
         let mut stmt = self
             .conn

@@ -42,6 +42,20 @@ pub fn safe_filename(name: Option<&str>, index: usize, content_type: &str) -> St
     if trimmed.chars().all(|c| c == '_' || c == '.') {
         return format!("attachment-{index}.{}", extension_for(content_type));
     }
+    // A name without an extension gets one from its content type, so static
+    // hosts serve it with the right type (`README` sent as PDF -> `README.pdf`).
+    let with_ext;
+    let trimmed = if !trimmed.contains('.') && !content_type.is_empty() {
+        let ext = extension_for(content_type);
+        if ext == "bin" {
+            trimmed
+        } else {
+            with_ext = format!("{trimmed}.{ext}");
+            with_ext.as_str()
+        }
+    } else {
+        trimmed
+    };
     let mut name = bound_length(trimmed);
     if is_windows_device_name(&name) {
         name.insert(0, '_');
