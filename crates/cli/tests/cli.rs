@@ -132,6 +132,66 @@ fn import_every_kind_and_report_bad_inputs() {
 }
 
 #[test]
+fn maildir_messages_are_recorded_per_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = init(tmp.path());
+    let md = tmp.path().join("md");
+    std::fs::create_dir_all(md.join("cur")).unwrap();
+    for i in 0..3 {
+        std::fs::write(
+            md.join(format!("cur/{i}.host:2,S")),
+            format!("From: a@b\nX-No-Archive: yes\nMessage-ID: <n{i}@x>\n\nsecret {i}\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        md.join("cur/9.host:2,S"),
+        b"From: a@b\nMessage-ID: <k@x>\nSubject: s\n\nkept\n",
+    )
+    .unwrap();
+    std::fs::write(
+        md.join("cur/9b.host:2,S"),
+        b"From: a@b\nMessage-ID: <k@x>\nSubject: s\n\nkept, another copy\n",
+    )
+    .unwrap();
+    let o = run(&["import", "--archive", &a, md.to_str().unwrap()]);
+    assert!(
+        text(&o).contains("archived 1, duplicates 1")
+            && text(&o).contains("not archived on request 3"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["stats", "--archive", &a]);
+    assert!(
+        text(&o).contains("no-archive\t3") && text(&o).contains("duplicate\t1"),
+        "{}",
+        text(&o)
+    );
+    // Again: nothing new, nothing counted twice.
+    let o = run(&["import", "--archive", &a, md.to_str().unwrap()]);
+    assert!(text(&o).contains("archived 0"), "{}", text(&o));
+    let o = run(&["stats", "--archive", &a]);
+    assert!(
+        text(&o).contains("no-archive\t3") && text(&o).contains("duplicate\t1"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn empty_stdin_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = init(tmp.path());
+    let o = larch()
+        .args(["import", "--archive", &a, "-"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(text(&o).contains("empty input"), "{}", text(&o));
+}
+
+#[test]
 fn no_archive_is_honored() {
     let tmp = tempfile::tempdir().unwrap();
     let a = init(tmp.path());

@@ -274,3 +274,40 @@ fn choose_alternative<'m>(children: &[MessagePart<'m>]) -> Option<MessagePart<'m
         .or(children.first())
         .copied()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_inside_the_html_branch_is_kept() {
+        // Apple Mail: text/plain + multipart/mixed{html, pdf} as alternatives.
+        let raw = b"Content-Type: multipart/alternative; boundary=a\n\n--a\nContent-Type: text/plain\n\nThe report is attached, see the numbers inside.\n--a\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n\n<p>The report</p>\n--b\nContent-Type: application/pdf; name=report.pdf\nContent-Disposition: attachment; filename=report.pdf\n\n%PDF\n--b--\n--a--\n";
+        let v = message_view(raw);
+        assert!(matches!(v.parts[0], PartView::Text { .. }), "{v:?}");
+        let atts: Vec<_> = v.attachments().collect();
+        assert_eq!(atts.len(), 1);
+        assert_eq!(atts[0].filename.as_deref(), Some("report.pdf"));
+        assert!(!v.parts.iter().any(|p| matches!(p, PartView::Html { .. })));
+    }
+
+    #[test]
+    fn html_only_and_stub_text_prefer_html() {
+        let raw = b"Content-Type: multipart/alternative; boundary=a\n\n--a\nContent-Type: text/plain\n\n\n--a\nContent-Type: text/html\n\n<p>Real content here</p>\n--a--\n";
+        let v = message_view(raw);
+        assert!(matches!(v.parts[0], PartView::Html { .. }), "{v:?}");
+    }
+
+    #[test]
+    fn nested_message_has_headers_then_body() {
+        let raw = b"Content-Type: message/rfc822\n\nFrom: a@b\nSubject: inner\n\nhello\n";
+        let v = message_view(raw);
+        assert!(
+            matches!(&v.parts[0], PartView::Nested { subject, .. } if subject == "inner"),
+            "{v:?}"
+        );
+        assert!(
+            matches!(&v.parts[1], PartView::Text { depth: 1, text, .. } if text.contains("hello"))
+        );
+    }
+}
