@@ -88,8 +88,39 @@ fn corpus_a_pages_are_clean() {
     };
     let mut files = Vec::new();
     eml_files(&root.join("A"), &mut files);
+    // Not only .eml: every file of A that is mail (.msg, .raw, .txt messages,
+    // mbox files); expected-answer files (.json, .xml, .ref, ...) are not.
+    let mut others = Vec::new();
+    all_files(&root.join("A"), &mut others);
+    for p in others {
+        let ext = p
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let name = p.file_name().unwrap().to_string_lossy().to_lowercase();
+        let candidate = matches!(ext.as_str(), "msg" | "raw" | "txt" | "mbox" | "patch")
+            && !name.contains("summary")
+            && !name.contains("license");
+        if candidate && larch::ingest::detect(&p).is_ok() {
+            files.push(p);
+        }
+    }
     files.sort();
+    files.dedup();
+    eprintln!("corpus A: {} mail files", files.len());
+    assert!(files.len() > 400, "{} files", files.len());
     build_and_check("a", &files);
+}
+
+fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            all_files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
 }
 
 #[test]

@@ -212,7 +212,7 @@ fn store_batch(
 
 #[allow(clippy::too_many_arguments)]
 fn store_prepared(
-    store: &mut crate::store::SqliteStore,
+    store: &mut dyn Store,
     prepared: Vec<Prepared>,
     kind: SourceKind,
     source: &str,
