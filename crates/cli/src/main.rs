@@ -23,6 +23,8 @@ enum Command {
     Init(cmd::init::Args),
     /// Import mail (mbox, Pipermail .txt[.gz], Maildir, .eml, or - for stdin).
     Import(cmd::import::Args),
+    /// Archive one message from stdin and update the site (MTA pipe, list hooks).
+    Add(cmd::add::Args),
     /// Build the static site (Pipermail layout) from the archive.
     Build(cmd::build::Args),
     /// Write every archived message as one mboxrd file, in number order.
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(a) => cmd::init::run(a),
         Command::Import(a) => cmd::import::run(a),
+        Command::Add(a) => cmd::add::run(a),
         Command::Build(a) => cmd::build::run(a),
         Command::Export(a) => cmd::export::run(a),
         Command::Check(a) => cmd::check::run(a),

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod add;
 pub mod build;
 pub mod check;
 pub mod demo;

@@ -93,6 +93,27 @@ pub fn import(
     report
 }
 
+/// Archive one message given whole (stdin, `larch add`). Malformed mail is
+/// archived with its defects; only store failures are errors.
+pub fn import_message(
+    archive: &mut Archive,
+    raw: RawMessage,
+    opts: &ImportOptions,
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let mut previous = None;
+    store_batch(
+        archive,
+        vec![raw],
+        SourceKind::Stdin,
+        "-",
+        opts,
+        &mut report,
+        &mut previous,
+    )?;
+    Ok(report)
+}
+
 fn import_one(
     archive: &mut Archive,
     path: &Path,

@@ -15,6 +15,6 @@ pub fn archive_lock_wait() -> std::time::Duration {
     LOCK_WAIT
 }
 pub use export::export_mbox;
-pub use import::{ImportOptions, ImportReport, Progress, SourceError, import};
+pub use import::{ImportOptions, ImportReport, Progress, SourceError, import, import_message};
 pub use site::{BuildReport, build_site, site_model};
 pub use stats::{PeriodCount, Stats, stats};

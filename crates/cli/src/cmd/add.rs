@@ -1,0 +1,93 @@
+//! `larch add [--archive DIR]`: one message on stdin, for an MTA pipe or a
+//! list manager's archiver hook. Archives it and updates the site in place.
+//!
+//! Exit status follows MTA delivery programs (sysexits): 0 delivered (also
+//! for a duplicate or an X-No-Archive message, which need no retry), 75
+//! EX_TEMPFAIL when the archive is locked too long, the disk is full or the
+//! store fails (the MTA retries later), 78 EX_CONFIG when DIR is not an
+//! archive. Malformed mail is archived anyway: never 65 EX_DATAERR for it.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use larch::Error;
+use larch::build::{self, Archive, ImportOptions};
+
+use super::ArchiveArg;
+
+const EX_TEMPFAIL: u8 = 75;
+const EX_CONFIG: u8 = 78;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    archive: ArchiveArg,
+    /// Seconds to wait for another writer before giving up with 75.
+    #[arg(long, default_value_t = 60)]
+    lock_wait: u64,
+    /// Archive only; do not update the site.
+    #[arg(long)]
+    no_site: bool,
+}
+
+fn exit_for(e: &Error) -> u8 {
+    match e {
+        Error::NotArchive { .. } | Error::Config { .. } | Error::FormatVersion { .. } => EX_CONFIG,
+        _ => EX_TEMPFAIL,
+    }
+}
+
+pub fn run(a: Args) -> anyhow::Result<ExitCode> {
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+        eprintln!("larch add: reading stdin: {e}");
+        return Ok(ExitCode::from(EX_TEMPFAIL));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        // Nothing to archive; an empty delivery must not be retried forever.
+        eprintln!("larch add: empty message on stdin, nothing archived");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut archive =
+        match Archive::open_for_write(&a.archive.archive, Duration::from_secs(a.lock_wait)) {
+            Ok(ar) => ar,
+            Err(e) => {
+                eprintln!("larch add: {e}");
+                return Ok(ExitCode::from(exit_for(&e)));
+            }
+        };
+    let raw = larch::ingest::read_single(bytes, Path::new("-"));
+    let opts = ImportOptions {
+        now: jiff::Timestamp::now().as_second(),
+    };
+    let report = match build::import_message(&mut archive, raw, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("larch add: {e}");
+            return Ok(ExitCode::from(exit_for(&e)));
+        }
+    };
+    let what = if report.archived == 1 {
+        format!(
+            "archived as message {}",
+            report.numbers.first().copied().unwrap_or(0)
+        )
+    } else if report.duplicates == 1 {
+        "duplicate of an archived message; not archived again".to_owned()
+    } else {
+        "not archived at the sender's request (X-No-Archive)".to_owned()
+    };
+    if !a.no_site && report.archived > 0 {
+        let site = archive.site_dir();
+        if let Err(e) = build::build_site(&archive, &site) {
+            // The message is safe in the store; the site is rebuilt by the
+            // next add or `larch build`.
+            eprintln!("larch add: {what}, but updating the site failed: {e}");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    eprintln!("larch add: {what}");
+    Ok(ExitCode::SUCCESS)
+}
