@@ -25,6 +25,8 @@ enum Command {
     Import(cmd::import::Args),
     /// Archive one message from stdin and update the site (MTA pipe, list hooks).
     Add(cmd::add::Args),
+    /// Remove messages (tombstone pages; numbers and URLs stay), or --undo.
+    Remove(cmd::remove::Args),
     /// Build the static site (Pipermail layout) from the archive.
     Build(cmd::build::Args),
     /// Write every archived message as one mboxrd file, in number order.
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(a),
         Command::Import(a) => cmd::import::run(a),
         Command::Add(a) => cmd::add::run(a),
+        Command::Remove(a) => cmd::remove::run(a),
         Command::Build(a) => cmd::build::run(a),
         Command::Export(a) => cmd::export::run(a),
         Command::Check(a) => cmd::check::run(a),

@@ -76,6 +76,8 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         )
     } else if report.duplicates == 1 {
         "duplicate of an archived message; not archived again".to_owned()
+    } else if report.removed_earlier == 1 {
+        "removed earlier by the list administrator; not archived again".to_owned()
     } else {
         "not archived at the sender's request (X-No-Archive)".to_owned()
     };

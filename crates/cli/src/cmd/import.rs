@@ -64,12 +64,13 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "read {}, archived {}, duplicates {}, already archived {}, not archived on request {}, warnings {}, errors {} ({:.1}s, {:.0} messages/s)",
+        "read {}, archived {}, duplicates {}, already archived {}, not archived on request {}, removed earlier {}, warnings {}, errors {} ({:.1}s, {:.0} messages/s)",
         report.read,
         report.archived,
         report.duplicates,
         report.already,
         report.no_archive,
+        report.removed_earlier,
         report.warnings,
         report.errors.len(),
         secs,

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod remove;
 pub mod serve;
 pub mod stats;
 

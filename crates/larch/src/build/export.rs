@@ -17,6 +17,8 @@ pub struct ExportCount {
     pub messages: u64,
     /// Messages that lacked a final newline (one was added).
     pub newline_added: u64,
+    /// Removed messages, not exported.
+    pub removed: u64,
 }
 
 /// Write all messages to `out` as mboxrd.
@@ -24,6 +26,11 @@ pub fn export_mbox(store: &dyn Store, out: &mut dyn Write) -> Result<ExportCount
     let mut count = ExportCount::default();
     let mut buf = Vec::new();
     store.for_each(&mut |m| {
+        if m.removed {
+            // Removed by the administrator: not exported (purged or hidden).
+            count.removed += 1;
+            return Ok(());
+        }
         let raw = store
             .raw(m.num)?
             .ok_or_else(|| Error::NoSuchMessage(m.num.to_string()))?;

@@ -58,6 +58,8 @@ pub struct ImportReport {
     pub already: u64,
     /// Not archived at the poster's request (X-No-Archive / Archive: no).
     pub no_archive: u64,
+    /// Skipped because the administrator removed that Message-ID.
+    pub removed_earlier: u64,
     /// Archived messages that had defects.
     pub warnings: u64,
     /// Numbers given to the new messages.
@@ -263,6 +265,13 @@ fn store_prepared(
             if let Some(s) = store.summary(num)? {
                 *previous = Some(s.filed_at);
             }
+            continue;
+        }
+        if store.is_removed_mid(p.ex.message_id.as_str())? {
+            // Removed by the administrator: a re-import or re-delivery never
+            // brings it back.
+            store.record_skip(SkipReason::Removed, p.ex.message_id.as_str(), &provenance)?;
+            report.removed_earlier += 1;
             continue;
         }
         if p.ex.no_archive && !keep_no_archive {

@@ -5,6 +5,7 @@
 mod archive;
 mod export;
 mod import;
+mod remove;
 mod site;
 mod stats;
 
@@ -16,5 +17,6 @@ pub fn archive_lock_wait() -> std::time::Duration {
 }
 pub use export::export_mbox;
 pub use import::{ImportOptions, ImportReport, Progress, SourceError, import, import_message};
+pub use remove::{remove, resolve_ids, undo_remove};
 pub use site::{BuildReport, build_site, site_model};
 pub use stats::{PeriodCount, Stats, stats};

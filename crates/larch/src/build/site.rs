@@ -41,6 +41,12 @@ pub fn site_model(archive: &Archive) -> Result<SiteModel> {
     let mut msgs: Vec<MsgInfo> = Vec::new();
     let mut period_ix: HashMap<String, u32> = HashMap::new();
     let mut periods: Vec<PeriodInfo> = Vec::new();
+    let removals: HashMap<u64, (String, i64)> = archive
+        .store()
+        .removals()?
+        .into_iter()
+        .map(|r| (r.num, (r.reason, r.removed_at)))
+        .collect();
     archive.store().for_each(&mut |m| {
         let name = period_name(m.summary.filed_at, &tz, config.period);
         let p = *period_ix.entry(name.clone()).or_insert_with(|| {
@@ -48,26 +54,34 @@ pub fn site_model(archive: &Archive) -> Result<SiteModel> {
                 label: render::period_label(&name, config.period),
                 name,
                 members: Vec::new(),
+                removed: Vec::new(),
             });
             (periods.len() - 1) as u32
         });
+        let removed = if m.removed {
+            Some(removals.get(&m.num).cloned().unwrap_or_default())
+        } else {
+            None
+        };
         msgs.push(MsgInfo {
             num: m.num,
+            removed,
             period: p,
             summary: m.summary,
         });
         Ok(())
     })?;
-    let mut by_date: Vec<u32> = (0..msgs.len() as u32).collect();
-    by_date.sort_by_key(|&i| (msgs[i as usize].summary.filed_at, msgs[i as usize].num));
-    let mut date_pos = vec![0u32; msgs.len()];
-    for (pos, &i) in by_date.iter().enumerate() {
-        date_pos[i as usize] = pos as u32;
-        periods[msgs[i as usize].period as usize].members.push(i);
+    let mut all: Vec<u32> = (0..msgs.len() as u32).collect();
+    all.sort_by_key(|&i| (msgs[i as usize].summary.filed_at, msgs[i as usize].num));
+    // Periods oldest first (by their first message, removed ones included,
+    // so that removing a message never reorders anything).
+    let mut first_seen = vec![usize::MAX; periods.len()];
+    for (pos, &i) in all.iter().enumerate() {
+        let p = msgs[i as usize].period as usize;
+        first_seen[p] = first_seen[p].min(pos);
     }
-    // Periods oldest first (by their first message).
     let mut order: Vec<usize> = (0..periods.len()).collect();
-    order.sort_by_key(|&p| periods[p].members.first().map(|&i| date_pos[i as usize]));
+    order.sort_by_key(|&p| first_seen[p]);
     let mut remap = vec![0u32; periods.len()];
     for (new, &old) in order.iter().enumerate() {
         remap[old] = new as u32;
@@ -80,14 +94,28 @@ pub fn site_model(archive: &Archive) -> Result<SiteModel> {
                 name: String::new(),
                 label: String::new(),
                 members: Vec::new(),
+                removed: Vec::new(),
             },
         ));
     }
     for m in &mut msgs {
         m.period = remap[m.period as usize];
     }
+    let mut by_date: Vec<u32> = Vec::with_capacity(all.len());
+    let mut date_pos = vec![0u32; msgs.len()];
+    for &i in &all {
+        let m = &msgs[i as usize];
+        if m.removed.is_some() {
+            sorted[m.period as usize].removed.push(i);
+        } else {
+            date_pos[i as usize] = by_date.len() as u32;
+            by_date.push(i);
+            sorted[m.period as usize].members.push(i);
+        }
+    }
     let items: Vec<Item> = msgs
         .iter()
+        .filter(|m| m.removed.is_none())
         .map(|m| Item {
             num: m.num,
             message_id: m.summary.message_id.as_str().to_owned(),
@@ -132,7 +160,7 @@ pub fn site_model(archive: &Archive) -> Result<SiteModel> {
         .map(|m| thread::base_subject(&m.summary.subject))
         .collect();
     let mut by_mid: HashMap<String, u32> = HashMap::new();
-    for (i, m) in msgs.iter().enumerate() {
+    for (i, m) in msgs.iter().enumerate().filter(|(_, m)| m.removed.is_none()) {
         by_mid
             .entry(m.summary.message_id.as_str().to_owned())
             .or_insert(i as u32);
@@ -164,10 +192,14 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
     for chunk in nums.chunks(CHUNK) {
         let mut raws = Vec::with_capacity(chunk.len());
         for &i in chunk {
-            let num = site.msgs[i as usize].num;
+            let m = &site.msgs[i as usize];
+            if m.removed.is_some() {
+                render::render_tombstone(&renderer, &site, i, &out)?;
+                continue;
+            }
             let raw = store
-                .raw(num)?
-                .ok_or_else(|| Error::NoSuchMessage(num.to_string()))?;
+                .raw(m.num)?
+                .ok_or_else(|| Error::NoSuchMessage(m.num.to_string()))?;
             raws.push((i, raw));
         }
         raws.par_iter()

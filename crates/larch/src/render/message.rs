@@ -279,6 +279,26 @@ pub fn render_message(
     out.write(&urls::message_path(here, m.num), page.as_bytes())
 }
 
+/// The page of a removed message: its URL keeps working and says why.
+pub fn render_tombstone(r: &Renderer, site: &SiteModel, idx: u32, out: &dyn Output) -> Result<()> {
+    let m = &site.msgs[idx as usize];
+    let period = site.period_of(m);
+    let (reason, at) = m.removed.clone().unwrap_or_default();
+    let mut ctx = base_ctx(site, "../");
+    ctx.extend([
+        ("period_label", Value::from(period.label.clone())),
+        ("reason", Value::from(reason)),
+        (
+            "removed_date",
+            Value::from(dates::display(at, &site.config.tz())),
+        ),
+        ("removed_iso", Value::from(dates::iso(at))),
+    ]);
+    let page = r.render("removed.html", &Value::from_pairs(ctx))?;
+    out.remove_dir(&format!("{}/{}", period.name, urls::attachment_dir(m.num)))?;
+    out.write(&urls::message_path(&period.name, m.num), page.as_bytes())
+}
+
 /// A file name as shown (escaped later): without control characters and
 /// bidirectional overrides, which could make `gpj.exe` look like `exe.jpg`.
 fn display_name(name: &str) -> String {

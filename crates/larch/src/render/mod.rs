@@ -18,18 +18,19 @@ use minijinja::Environment;
 
 pub use dates::period_label;
 pub use index::{render_list, render_period};
-pub use message::render_message;
+pub use message::{render_message, render_tombstone};
 pub use model::{MsgInfo, PeriodInfo, SiteModel};
 pub use output::{DirOutput, Output};
 
 use crate::{Error, Result};
 
 /// Templates built into the binary: (name, source).
-pub const TEMPLATES: [(&str, &str); 4] = [
+pub const TEMPLATES: [(&str, &str); 5] = [
     ("base.html", include_str!("templates/base.html")),
     ("list.html", include_str!("templates/list.html")),
     ("period.html", include_str!("templates/period.html")),
     ("message.html", include_str!("templates/message.html")),
+    ("removed.html", include_str!("templates/removed.html")),
 ];
 
 /// The built-in style sheet.

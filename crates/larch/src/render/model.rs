@@ -11,6 +11,9 @@ use crate::thread::Forest;
 #[derive(Debug, Clone)]
 pub struct MsgInfo {
     pub num: u64,
+    /// Removed by the administrator: (reason, removed_at). Such a message
+    /// keeps its page (a tombstone) and nothing else.
+    pub removed: Option<(String, i64)>,
     /// Index into `SiteModel::periods`.
     pub period: u32,
     pub summary: Summary,
@@ -23,8 +26,10 @@ pub struct PeriodInfo {
     pub name: String,
     /// Human label (`June 2015`).
     pub label: String,
-    /// Indices into `SiteModel::msgs`, by (filed_at, num).
+    /// Indices into `SiteModel::msgs`, by (filed_at, num); removed ones excluded.
     pub members: Vec<u32>,
+    /// Removed messages filed in this period (their tombstones).
+    pub removed: Vec<u32>,
 }
 
 /// The whole archive as render sees it.
@@ -33,7 +38,7 @@ pub struct SiteModel {
     pub config: Config,
     /// By number.
     pub msgs: Vec<MsgInfo>,
-    /// Indices into `msgs` by (filed_at, num).
+    /// Indices into `msgs` by (filed_at, num); removed ones excluded.
     pub by_date: Vec<u32>,
     /// Position in `by_date` of each message.
     pub date_pos: Vec<u32>,

@@ -14,6 +14,8 @@ pub trait Output: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
     /// Remove the file at `path` if present.
     fn remove(&self, path: &str) -> Result<()>;
+    /// Remove the directory at `path` and everything in it, if present.
+    fn remove_dir(&self, path: &str) -> Result<()>;
 }
 
 /// Writes files under a directory.
@@ -81,6 +83,15 @@ impl Output for DirOutput {
     fn remove(&self, path: &str) -> Result<()> {
         let full = self.full(path)?;
         match std::fs::remove_file(&full) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(&full, e)),
+        }
+    }
+
+    fn remove_dir(&self, path: &str) -> Result<()> {
+        let full = self.full(path)?;
+        match std::fs::remove_dir_all(&full) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(Error::io(&full, e)),

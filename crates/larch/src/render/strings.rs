@@ -46,6 +46,9 @@ pub struct Strings {
     pub more_in_thread: &'static str,
     pub no_subject: &'static str,
     pub list_index: &'static str,
+    pub removed_title: &'static str,
+    pub removed_text: &'static str,
+    pub removed_reason: &'static str,
 }
 
 /// English, the default.
@@ -90,4 +93,7 @@ pub const EN: Strings = Strings {
     more_in_thread: "more messages in this thread",
     no_subject: "(no subject)",
     list_index: "All periods",
+    removed_title: "Message removed",
+    removed_text: "This message was removed by the list administrator on",
+    removed_reason: "Reason",
 };

@@ -109,6 +109,19 @@ pub enum SkipReason {
     Duplicate,
     /// `X-No-Archive: yes` / `Archive: no`.
     NoArchive,
+    /// Its Message-ID was removed by the list administrator.
+    Removed,
+}
+
+/// A message removed by the list administrator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal {
+    pub num: u64,
+    pub message_id: String,
+    pub reason: String,
+    pub removed_at: i64,
+    /// The raw bytes are kept hidden (so `larch remove --undo` can restore).
+    pub raw_kept: bool,
 }
 
 impl SkipReason {
@@ -116,6 +129,7 @@ impl SkipReason {
         match self {
             SkipReason::Duplicate => "duplicate",
             SkipReason::NoArchive => "no-archive",
+            SkipReason::Removed => "removed-earlier",
         }
     }
 }
@@ -125,6 +139,8 @@ impl SkipReason {
 pub struct Stored {
     pub num: u64,
     pub alias: u32,
+    /// Removed by the list administrator (shown as a tombstone).
+    pub removed: bool,
     pub hash: [u8; 32],
     pub summary: Summary,
 }
@@ -179,6 +195,15 @@ pub trait Store {
     fn for_each(&self, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()>;
     /// The From_ line message `num` arrived with, if any.
     fn envelope_line(&self, num: u64) -> Result<Option<Vec<u8>>>;
+    /// Remove message `num`: hide it, and purge its raw bytes, kept copies
+    /// and summary unless `keep_raw`. Its number and Message-ID stay taken.
+    fn remove(&mut self, num: u64, reason: &str, removed_at: i64, keep_raw: bool) -> Result<()>;
+    /// Undo a removal whose raw bytes were kept.
+    fn unremove(&mut self, num: u64) -> Result<()>;
+    /// Every removal, by number.
+    fn removals(&self) -> Result<Vec<Removal>>;
+    /// Was a message with this Message-ID removed?
+    fn is_removed_mid(&self, mid: &str) -> Result<bool>;
     /// Verify the store; returns the problems found.
     fn check(&self) -> Result<Vec<CheckProblem>>;
     /// Counts.

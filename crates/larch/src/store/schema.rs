@@ -50,3 +50,15 @@ CREATE TABLE skipped (
 ) STRICT;
 CREATE INDEX skipped_at ON skipped (source, offset);
 "#;
+
+/// Tables added after version 1 was first written; created on open when missing.
+pub const MIGRATE: &str = r#"
+CREATE TABLE IF NOT EXISTS removals (
+    num         INTEGER PRIMARY KEY,
+    mid         TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    removed_at  INTEGER NOT NULL,
+    raw_kept    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS removals_mid ON removals (mid);
+"#;

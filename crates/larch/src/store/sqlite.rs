@@ -5,8 +5,8 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
-    CheckProblem, Existing, FORMAT_VERSION, NewMessage, NewVariant, Provenance, SkipReason, Store,
-    StoreStats, Stored, codec, schema,
+    CheckProblem, Existing, FORMAT_VERSION, NewMessage, NewVariant, Provenance, Removal,
+    SkipReason, Store, StoreStats, Stored, codec, schema,
 };
 use crate::model::Summary;
 use crate::{Error, Result};
@@ -42,6 +42,10 @@ impl SqliteStore {
             .map_err(Error::db("create schema"))?;
         store
             .conn
+            .execute_batch(schema::MIGRATE)
+            .map_err(Error::db("create schema"))?;
+        store
+            .conn
             .execute(
                 "INSERT INTO meta (key, value) VALUES ('format_version', ?1), ('next_num', '0')",
                 params![FORMAT_VERSION.to_string()],
@@ -74,13 +78,17 @@ impl SqliteStore {
                 supported: FORMAT_VERSION,
             });
         }
+        store
+            .conn
+            .execute_batch(schema::MIGRATE)
+            .map_err(Error::db("migrate schema"))?;
         Ok(store)
     }
 
     fn tune(&self) -> Result<()> {
         self.conn
             .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; \
                  PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536;",
             )
             .map_err(Error::db("set pragmas"))
@@ -346,7 +354,7 @@ impl Store for SqliteStore {
     fn for_each(&self, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()> {
         let mut stmt = self
             .conn
-            .prepare("SELECT num, alias, hash, summary FROM messages ORDER BY num")
+            .prepare("SELECT num, alias, hash, summary, removed FROM messages ORDER BY num")
             .map_err(Error::db("list messages"))?;
         let mut rows = stmt.query([]).map_err(Error::db("list messages"))?;
         while let Some(r) = rows.next().map_err(Error::db("list messages"))? {
@@ -357,11 +365,132 @@ impl Store for SqliteStore {
             f(Stored {
                 num: num as u64,
                 alias: r.get::<_, i64>(1).map_err(Error::db("list messages"))? as u32,
+                removed: r.get::<_, i64>(4).map_err(Error::db("list messages"))? != 0,
                 hash: blob32(r.get(2).map_err(Error::db("list messages"))?)?,
                 summary,
             })?;
         }
         Ok(())
+    }
+
+    fn remove(&mut self, num: u64, reason: &str, removed_at: i64, keep_raw: bool) -> Result<()> {
+        let ctx = || format!("remove message {num}");
+        let tx = self.conn.transaction().map_err(Error::db(ctx()))?;
+        let row: Option<(String, String)> = tx
+            .query_row(
+                "SELECT mid, summary FROM messages WHERE num = ?1",
+                [num as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(Error::db(ctx()))?;
+        let Some((mid, summary_json)) = row else {
+            return Err(Error::NoSuchMessage(num.to_string()));
+        };
+        tx.execute(
+            "INSERT OR REPLACE INTO removals (num, mid, reason, removed_at, raw_kept) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![num as i64, mid, reason, removed_at, keep_raw],
+        )
+        .map_err(Error::db(ctx()))?;
+        tx.execute(
+            "UPDATE messages SET removed = 1 WHERE num = ?1",
+            [num as i64],
+        )
+        .map_err(Error::db(ctx()))?;
+        if !keep_raw {
+            // Purge: the bytes, the kept copies, and all but what keeps the
+            // number's URL (filing date) and blocks a re-import (the id).
+            let mut s: Summary = serde_json::from_str(&summary_json)
+                .map_err(|e| Error::Corrupt(format!("message {num}: summary: {e}")))?;
+            s.subject.clear();
+            s.from_name.clear();
+            s.from_addr.clear();
+            s.references.clear();
+            s.in_reply_to = None;
+            s.list_id = None;
+            s.defects.clear();
+            let json = serde_json::to_string(&s).map_err(|e| Error::Corrupt(e.to_string()))?;
+            tx.execute(
+                "UPDATE messages SET summary = ?2 WHERE num = ?1",
+                params![num as i64, json],
+            )
+            .map_err(Error::db(ctx()))?;
+            tx.execute("DELETE FROM raw WHERE num = ?1", [num as i64])
+                .map_err(Error::db(ctx()))?;
+            tx.execute("DELETE FROM variants WHERE num = ?1", [num as i64])
+                .map_err(Error::db(ctx()))?;
+            tx.execute(
+                "UPDATE provenance SET from_line = NULL WHERE num = ?1",
+                [num as i64],
+            )
+            .map_err(Error::db(ctx()))?;
+        }
+        tx.commit().map_err(Error::db(ctx()))?;
+        if !keep_raw {
+            // Purged bytes must not linger in the write-ahead log either
+            // (secure_delete already zeroes freed pages in the database).
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .map_err(Error::db(ctx()))?;
+        }
+        Ok(())
+    }
+
+    fn unremove(&mut self, num: u64) -> Result<()> {
+        let ctx = || format!("undo removal of message {num}");
+        let kept: Option<bool> = self
+            .conn
+            .query_row(
+                "SELECT raw_kept FROM removals WHERE num = ?1",
+                [num as i64],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(Error::db(ctx()))?;
+        match kept {
+            None => Err(Error::NoSuchMessage(format!("{num} (not removed)"))),
+            Some(false) => Err(Error::Corrupt(format!(
+                "message {num} was purged; its bytes are gone and it cannot be restored"
+            ))),
+            Some(true) => {
+                let tx = self.conn.transaction().map_err(Error::db(ctx()))?;
+                tx.execute("DELETE FROM removals WHERE num = ?1", [num as i64])
+                    .map_err(Error::db(ctx()))?;
+                tx.execute(
+                    "UPDATE messages SET removed = 0 WHERE num = ?1",
+                    [num as i64],
+                )
+                .map_err(Error::db(ctx()))?;
+                tx.commit().map_err(Error::db(ctx()))
+            }
+        }
+    }
+
+    fn removals(&self) -> Result<Vec<Removal>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT num, mid, reason, removed_at, raw_kept FROM removals ORDER BY num")
+            .map_err(Error::db("list removals"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Removal {
+                    num: r.get::<_, i64>(0)? as u64,
+                    message_id: r.get(1)?,
+                    reason: r.get(2)?,
+                    removed_at: r.get(3)?,
+                    raw_kept: r.get(4)?,
+                })
+            })
+            .map_err(Error::db("list removals"))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(Error::db("list removals"))
+    }
+
+    fn is_removed_mid(&self, mid: &str) -> Result<bool> {
+        self.conn
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM removals WHERE mid = ?1)")
+            .and_then(|mut s| s.query_row([mid], |r| r.get(0)))
+            .map_err(Error::db("look up removals"))
     }
 
     fn check(&self) -> Result<Vec<CheckProblem>> {

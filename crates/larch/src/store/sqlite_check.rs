@@ -11,7 +11,8 @@ pub(super) fn check(conn: &Connection, next_num: u64) -> Result<Vec<CheckProblem
     let mut expected = 0u64;
     let mut stmt = conn
         .prepare(
-            "SELECT messages.num, messages.hash, messages.size, raw.data \
+            "SELECT messages.num, messages.hash, messages.size, raw.data, \
+             (SELECT raw_kept FROM removals WHERE removals.num = messages.num) \
              FROM messages LEFT JOIN raw USING (num) ORDER BY messages.num",
         )
         .map_err(Error::db("check"))?;
@@ -21,6 +22,7 @@ pub(super) fn check(conn: &Connection, next_num: u64) -> Result<Vec<CheckProblem
         let hash: Vec<u8> = r.get(1).map_err(Error::db("check"))?;
         let size = r.get::<_, i64>(2).map_err(Error::db("check"))? as u64;
         let data: Option<Vec<u8>> = r.get(3).map_err(Error::db("check"))?;
+        let removal: Option<bool> = r.get(4).map_err(Error::db("check"))?;
         if expected < num {
             problems.push(CheckProblem {
                 num: Some(expected),
@@ -31,7 +33,15 @@ pub(super) fn check(conn: &Connection, next_num: u64) -> Result<Vec<CheckProblem
             });
         }
         expected = num + 1;
-        verify(&mut problems, num, "raw message", data, size, &hash);
+        match removal {
+            // Purged on removal: no bytes is what must be.
+            Some(false) if data.is_none() => {}
+            Some(false) => problems.push(CheckProblem {
+                num: Some(num),
+                what: "removed and purged, but raw bytes are still stored".into(),
+            }),
+            _ => verify(&mut problems, num, "raw message", data, size, &hash),
+        }
     }
     if expected != next_num {
         problems.push(CheckProblem {
