@@ -45,12 +45,21 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn message(i: usize, reply_to: Option<usize>) -> Vec<u8> {
+    if i >= 100 && i < 200 {
+        // Subject-only reply to topic (i - 100): no reply headers at all.
+        return format!(
+            "From: Late {i} <l{i}@example.org>\nSubject: Re: topic {}\nMessage-ID: <m{i}@example.org>\nDate: Tue, 2 Mar 2021 11:00:00 +0000\n\nno headers\n",
+            i - 100
+        )
+        .into_bytes();
+    }
     let month = 1 + (i * 7) % 3;
     let mut m = format!(
-        "From: Poster {i} <p{i}@example.org>\nSubject: {}topic {}\nMessage-ID: <m{i}@example.org>\nDate: Mon, {} Mar 2021 10:{:02}:00 +0000\n",
+        "From: Poster {i} <p{i}@example.org>\nSubject: {}topic {}\nMessage-ID: <m{i}@example.org>\nDate: Mon, {} {} 2021 10:{:02}:00 +0000\n",
         if reply_to.is_some() { "Re: " } else { "" },
         reply_to.unwrap_or(i),
-        month + 1,
+        1 + i % 27,
+        ["Jan", "Feb", "Mar"][month - 1],
         i % 60
     );
     if let Some(r) = reply_to {

@@ -8,6 +8,7 @@ mod import;
 mod remove;
 mod site;
 mod stats;
+mod update;
 
 pub use archive::{Archive, LOCK_WAIT};
 
@@ -20,3 +21,4 @@ pub use import::{ImportOptions, ImportReport, Progress, SourceError, import, imp
 pub use remove::{remove, resolve_ids, undo_remove};
 pub use site::{BuildReport, build_site, site_model};
 pub use stats::{PeriodCount, Stats, stats};
+pub use update::{affected, update_site};

@@ -236,7 +236,11 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
 /// `.txt.gz` (From_ lines with " at " addresses, body lines not escaped), so
 /// `larch import` reads it back byte-exact as a Pipermail period file.
 /// Byte-identical across builds (no file name or time in the gzip header).
-fn period_mbox_gz(store: &dyn Store, site: &SiteModel, p: &PeriodInfo) -> Result<Vec<u8>> {
+pub(super) fn period_mbox_gz(
+    store: &dyn Store,
+    site: &SiteModel,
+    p: &PeriodInfo,
+) -> Result<Vec<u8>> {
     let mut gz = GzBuilder::new()
         .mtime(0)
         .write(Vec::new(), Compression::new(6));
