@@ -45,7 +45,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn message(i: usize, reply_to: Option<usize>) -> Vec<u8> {
-    if i >= 100 && i < 200 {
+    if (100..200).contains(&i) {
         // Subject-only reply to topic (i - 100): no reply headers at all.
         return format!(
             "From: Late {i} <l{i}@example.org>\nSubject: Re: topic {}\nMessage-ID: <m{i}@example.org>\nDate: Tue, 2 Mar 2021 11:00:00 +0000\n\nno headers\n",
