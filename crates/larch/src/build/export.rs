@@ -35,14 +35,7 @@ pub fn export_mbox(store: &dyn Store, out: &mut dyn Write) -> Result<ExportCount
             .raw(m.num)?
             .ok_or_else(|| Error::NoSuchMessage(m.num.to_string()))?;
         buf.clear();
-        let addr = if m.summary.from_addr.is_empty()
-            || m.summary.from_addr.contains(char::is_whitespace)
-        {
-            "MAILER-DAEMON"
-        } else {
-            m.summary.from_addr.as_str()
-        };
-        buf.extend_from_slice(format!("From {addr} {}\n", asctime(m.summary.filed_at)).as_bytes());
+        buf.extend_from_slice(from_line(&m.summary, false).as_bytes());
         escape_rd(&raw, &mut buf);
         if !raw.ends_with(b"\n") {
             buf.push(b'\n');
@@ -56,6 +49,19 @@ pub fn export_mbox(store: &dyn Store, out: &mut dyn Write) -> Result<ExportCount
     })?;
     out.flush().map_err(|e| Error::io("export output", e))?;
     Ok(count)
+}
+
+/// The From_ line a message is written with: `From <sender> <asctime>`;
+/// `obfuscate` writes the sender Pipermail's way (`user at host`).
+pub(crate) fn from_line(s: &crate::model::Summary, obfuscate: bool) -> String {
+    let addr = if s.from_addr.is_empty() || s.from_addr.contains(char::is_whitespace) {
+        "MAILER-DAEMON".to_owned()
+    } else if obfuscate {
+        s.from_addr.replacen('@', " at ", 1)
+    } else {
+        s.from_addr.clone()
+    };
+    format!("From {addr} {}\n", asctime(s.filed_at))
 }
 
 /// `Thu Jan  1 00:00:00 1970` for a UTC timestamp.

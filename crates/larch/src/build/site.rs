@@ -34,6 +34,21 @@ pub struct BuildReport {
     pub seconds: f64,
 }
 
+impl BuildReport {
+    /// The report of a build that wrote through `out` since `start`.
+    pub(super) fn new(site: &SiteModel, out: &DirOutput, start: Instant) -> BuildReport {
+        BuildReport {
+            messages: site.msgs.len() as u64,
+            periods: site.periods.len() as u64,
+            threads: site.forest.thread_count() as u64,
+            files_written: out.written.load(Ordering::Relaxed),
+            files_unchanged: out.unchanged.load(Ordering::Relaxed),
+            bytes_written: out.bytes.load(Ordering::Relaxed),
+            seconds: start.elapsed().as_secs_f64(),
+        }
+    }
+}
+
 /// Load the archive into the model render needs: summaries, periods, threads.
 pub fn site_model(archive: &Archive) -> Result<SiteModel> {
     let config = archive.config.clone();
@@ -221,15 +236,7 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
         out.write(&urls::download_path(&p.name), &gz)?;
     }
     render::render_list(&renderer, &site, &sizes, &out)?;
-    Ok(BuildReport {
-        messages: site.msgs.len() as u64,
-        periods: site.periods.len() as u64,
-        threads: site.forest.thread_count() as u64,
-        files_written: out.written.load(Ordering::Relaxed),
-        files_unchanged: out.unchanged.load(Ordering::Relaxed),
-        bytes_written: out.bytes.load(Ordering::Relaxed),
-        seconds: start.elapsed().as_secs_f64(),
-    })
+    Ok(BuildReport::new(&site, &out, start))
 }
 
 /// A period's messages as a gzipped mbox, the way Pipermail writes its
@@ -251,21 +258,7 @@ pub(super) fn period_mbox_gz(
             .raw(m.num)?
             .ok_or_else(|| Error::NoSuchMessage(m.num.to_string()))?;
         buf.clear();
-        let addr = if m.summary.from_addr.is_empty()
-            || m.summary.from_addr.contains(char::is_whitespace)
-        {
-            "MAILER-DAEMON"
-        } else {
-            m.summary.from_addr.as_str()
-        };
-        buf.extend_from_slice(
-            format!(
-                "From {} {}\n",
-                addr.replacen('@', " at ", 1),
-                super::export::asctime(m.summary.filed_at)
-            )
-            .as_bytes(),
-        );
+        buf.extend_from_slice(super::export::from_line(&m.summary, true).as_bytes());
         buf.extend_from_slice(&raw);
         if !raw.ends_with(b"\n") {
             buf.push(b'\n');

@@ -11,7 +11,6 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -121,13 +120,5 @@ pub fn update_site(archive: &Archive, out_dir: &Path, added: &[u64]) -> Result<B
         sizes.insert(info.name.clone(), size);
     }
     render::render_list(&renderer, &site, &sizes, &out)?;
-    Ok(BuildReport {
-        messages: site.msgs.len() as u64,
-        periods: site.periods.len() as u64,
-        threads: site.forest.thread_count() as u64,
-        files_written: out.written.load(Ordering::Relaxed),
-        files_unchanged: out.unchanged.load(Ordering::Relaxed),
-        bytes_written: out.bytes.load(Ordering::Relaxed),
-        seconds: start.elapsed().as_secs_f64(),
-    })
+    Ok(BuildReport::new(&site, &out, start))
 }
