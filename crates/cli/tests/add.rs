@@ -3,8 +3,9 @@
 //! all land exactly once; a held lock gives EX_TEMPFAIL (75).
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
-use std::collections::BTreeMap;
 use std::io::Write;
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -23,25 +24,6 @@ fn add(archive: &Path, msg: &[u8], extra: &[&str]) -> std::process::Output {
         .unwrap();
     child.stdin.take().unwrap().write_all(msg).unwrap();
     child.wait_with_output().unwrap()
-}
-
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().display().to_string(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
 }
 
 fn message(i: usize, reply_to: Option<usize>) -> Vec<u8> {
@@ -108,8 +90,8 @@ fn adds_keep_the_site_identical_to_a_full_build() {
             .output()
             .unwrap();
         assert!(b.status.success());
-        let live = tree(&a.join("site"));
-        let fresh = tree(&full);
+        let live = common::tree(&a.join("site"));
+        let fresh = common::tree(&full);
         assert_eq!(
             live.keys().collect::<Vec<_>>(),
             fresh.keys().collect::<Vec<_>>(),

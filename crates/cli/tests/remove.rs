@@ -3,8 +3,8 @@
 //! site equals a fresh full build, and a re-import never brings it back.
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
-use std::collections::BTreeMap;
-use std::path::Path;
+mod common;
+
 use std::process::{Command, Output};
 
 fn larch(args: &[&str]) -> Output {
@@ -20,25 +20,6 @@ fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     )
-}
-
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().display().to_string(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
 }
 
 fn mbox() -> Vec<u8> {
@@ -82,7 +63,7 @@ fn remove_keeps_every_other_url_and_stays_removed() {
             .success()
     );
     assert!(larch(&["build", "--archive", a_s]).status.success());
-    let before = tree(&a.join("site"));
+    let before = common::tree(&a.join("site"));
     assert!(before.contains_key("2021-March/attachments/000003/1-leak.pdf"));
 
     let o = larch(&[
@@ -104,7 +85,7 @@ fn remove_keeps_every_other_url_and_stays_removed() {
         "--keep-raw",
     ]);
     assert!(o.status.success(), "{}", text(&o));
-    let after = tree(&a.join("site"));
+    let after = common::tree(&a.join("site"));
 
     // The same files, but the removed message's attachments.
     let mut expected: Vec<&String> = before
@@ -135,7 +116,7 @@ fn remove_keeps_every_other_url_and_stays_removed() {
             .success()
     );
     assert!(
-        tree(&full) == after,
+        common::tree(&full) == after,
         "site after removal differs from a full build"
     );
 
@@ -173,7 +154,7 @@ fn remove_keeps_every_other_url_and_stays_removed() {
     assert!(!o.status.success());
     let o = larch(&["remove", "--archive", a_s, "--undo", "5"]);
     assert!(o.status.success(), "{}", text(&o));
-    let restored = tree(&a.join("site"));
+    let restored = common::tree(&a.join("site"));
     let page5 = String::from_utf8_lossy(&restored["2021-March/000005.html"]).into_owned();
     assert!(
         page5.contains("secret topic 5") && !page5.contains("removed by the list administrator")
@@ -185,7 +166,7 @@ fn remove_keeps_every_other_url_and_stays_removed() {
             .success()
     );
     assert!(
-        tree(&full2) == restored,
+        common::tree(&full2) == restored,
         "site after undo differs from a full build"
     );
 }
