@@ -15,6 +15,8 @@
 #   bash contrib/mta/test.sh --postfix  also deliver through a real Postfix
 #                                       (a private instance; needs root and
 #                                       the postfix package installed)
+#   bash contrib/mta/test.sh --exim     also through a real Exim (see
+#                                       exim-real.sh for how to get one)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,11 +24,19 @@ repo="$(cd "$here/../.." && pwd)"
 doc="$repo/docs/integration.md"
 start=$(date +%s)
 real_postfix=0
-[[ "${1:-}" == "--postfix" ]] && real_postfix=1
+real_exim=0
+for a in "$@"; do
+  case "$a" in
+    --postfix) real_postfix=1 ;;
+    --exim) real_exim=1 ;;
+    *) echo "usage: $0 [--postfix] [--exim]" >&2; exit 2 ;;
+  esac
+done
 
 if [[ -z "${LARCH_BIN:-}" ]]; then
   LARCH_BIN="$repo/target/release/larch"
-  if [[ ! -x "$LARCH_BIN" ]]; then
+  if [[ ! -x "$LARCH_BIN" ]] || [[ -n "$(find "$repo/crates" "$repo/Cargo.lock" -newer "$LARCH_BIN" \( -name '*.rs' -o -name '*.toml' -o -name '*.html' -o -name '*.css' -o -name 'Cargo.lock' \) -print -quit)" ]]; then
+    echo "== building larch (cargo build --release -p larch-cli)"
     (cd "$repo" && cargo build --release --ignore-rust-version -p larch-cli)
   fi
 fi
@@ -35,7 +45,7 @@ tmp="$(mktemp -d)"
 chmod 755 "$tmp"
 cleanup() {
   if [[ -f "$tmp/pf/etc/main.cf" ]]; then postfix -c "$tmp/pf/etc" stop >/dev/null 2>&1 || true; fi
-  rm -rf "$tmp"
+  [[ -n "${KEEP_TMP:-}" ]] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 lists="$tmp/lists"
@@ -231,6 +241,13 @@ if [[ $real_postfix == 1 ]]; then
   source "$here/postfix-real.sh"
 else
   echo "# real Postfix: not run (bash contrib/mta/test.sh --postfix)"
+fi
+
+if [[ $real_exim == 1 ]]; then
+  echo "# real Exim: Debian's alias router and pipe transport, and the documented transport"
+  source "$here/exim-real.sh"
+else
+  echo "# real Exim: not run (bash contrib/mta/test.sh --exim)"
 fi
 
 echo "== contrib/mta/test.sh: $(( $(date +%s) - start )) s"
