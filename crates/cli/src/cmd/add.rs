@@ -83,7 +83,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     };
     if !a.no_site && report.archived > 0 {
         let site = archive.site_dir();
-        if let Err(e) = build::update_site(&archive, &site, &report.numbers) {
+        if let Err(e) = build::update_site(&mut archive, &site) {
             // The message is safe in the store; the site is rebuilt by the
             // next add or `larch build`.
             eprintln!("larch add: {what}, but updating the site failed: {e}");

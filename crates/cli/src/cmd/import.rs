@@ -19,6 +19,10 @@ pub struct Args {
     /// directories, single messages, or - for one message on stdin.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// Do not update the site (by default, a site already built in the
+    /// archive's site directory is brought up to date incrementally).
+    #[arg(long)]
+    no_site: bool,
 }
 
 struct Bar {
@@ -76,6 +80,16 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         secs,
         report.read as f64 / secs.max(1e-9),
     );
+    let site = archive.site_dir();
+    if !a.no_site && report.archived > 0 && site.join(build::MARKER).is_file() {
+        let r = build::update_site(&mut archive, &site)?;
+        println!(
+            "updated the site in {}: {} files written, {:.1}s",
+            site.display(),
+            r.files_written,
+            r.seconds
+        );
+    }
     Ok(if report.errors.is_empty() {
         ExitCode::SUCCESS
     } else {

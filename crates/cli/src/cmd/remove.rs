@@ -57,7 +57,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     if !a.no_site {
         let site = archive.site_dir();
         if site.join("index.html").is_file() {
-            build::build_site(&archive, &site)?;
+            build::update_site(&mut archive, &site)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -3,10 +3,13 @@
 //! No other module calls across stages.
 
 mod archive;
+mod download;
 mod export;
 mod import;
+mod marker;
 mod remove;
 mod site;
+mod site_index;
 mod stats;
 mod update;
 
@@ -18,7 +21,9 @@ pub fn archive_lock_wait() -> std::time::Duration {
 }
 pub use export::export_mbox;
 pub use import::{ImportOptions, ImportReport, Progress, SourceError, import, import_message};
+pub use marker::{MARKER, Marker};
 pub use remove::{remove, resolve_ids, undo_remove};
 pub use site::{BuildReport, build_site, site_model};
+pub use site_index::sync_index;
 pub use stats::{PeriodCount, Stats, stats};
-pub use update::{affected, update_site};
+pub use update::update_site;

@@ -38,6 +38,10 @@ pub fn remove(
     keep_raw: bool,
     now: i64,
 ) -> Result<()> {
+    // The site index must know the message as it was (its thread, subject)
+    // before the purge forgets it, so that the site update finds every
+    // page that showed it.
+    super::sync_index(archive)?;
     for &n in nums {
         archive.store.remove(n, reason, now, keep_raw)?;
     }
@@ -46,6 +50,7 @@ pub fn remove(
 
 /// Undo removals whose raw bytes were kept.
 pub fn undo_remove(archive: &mut Archive, nums: &[u64]) -> Result<()> {
+    super::sync_index(archive)?;
     for &n in nums {
         archive.store.unremove(n)?;
     }

@@ -3,19 +3,19 @@
 //! read from the store in chunks on this thread (the store is not shared).
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use flate2::{Compression, GzBuilder};
 use rayon::prelude::*;
 
 use super::Archive;
+use super::download;
+use super::marker::{Marker, fingerprint};
 use crate::model::period_name;
 use crate::parse::mime::message_view;
-use crate::render::{self, DirOutput, MsgInfo, Output, PeriodInfo, Renderer, SiteModel, urls};
-use crate::store::Store;
+use crate::render::{self, DirOutput, ListEntry, MsgInfo, PeriodInfo, Renderer, SiteModel};
+use crate::store::{Store, Stored};
 use crate::thread::{self, Item};
 use crate::{Error, Result};
 
@@ -53,16 +53,43 @@ impl BuildReport {
 pub fn site_model(archive: &Archive) -> Result<SiteModel> {
     let config = archive.config.clone();
     let tz = config.tz();
-    let mut msgs: Vec<MsgInfo> = Vec::new();
-    let mut period_ix: HashMap<String, u32> = HashMap::new();
-    let mut periods: Vec<PeriodInfo> = Vec::new();
-    let removals: HashMap<u64, (String, i64)> = archive
-        .store()
+    let mut stored = Vec::new();
+    let mut entries = Vec::new();
+    archive.store().for_each(&mut |m| {
+        entries.push(super::site_index::entry(&m, &config, &tz));
+        stored.push(m);
+        Ok(())
+    })?;
+    let rel = crate::store::rels(&entries);
+    drop(entries);
+    let removals = removal_map(archive.store())?;
+    Ok(assemble(config, stored, &removals, &rel))
+}
+
+/// Removed messages: num -> (reason, removed_at).
+pub(super) fn removal_map(store: &dyn Store) -> Result<HashMap<u64, (String, i64)>> {
+    Ok(store
         .removals()?
         .into_iter()
         .map(|r| (r.num, (r.reason, r.removed_at)))
-        .collect();
-    archive.store().for_each(&mut |m| {
+        .collect())
+}
+
+/// The model of `stored` (all messages, or for an incremental update every
+/// message whose pages are rendered plus those they link to). `rel` maps a
+/// headerless reply to the earlier message with its subject; it must cover
+/// every message rendered and every message pointing at one.
+pub(super) fn assemble(
+    config: crate::config::Config,
+    stored: Vec<Stored>,
+    removals: &HashMap<u64, (String, i64)>,
+    rel: &HashMap<u64, u64>,
+) -> SiteModel {
+    let tz = config.tz();
+    let mut msgs: Vec<MsgInfo> = Vec::new();
+    let mut period_ix: HashMap<String, u32> = HashMap::new();
+    let mut periods: Vec<PeriodInfo> = Vec::new();
+    for m in stored {
         let name = period_name(m.summary.filed_at, &tz, config.period);
         let p = *period_ix.entry(name.clone()).or_insert_with(|| {
             periods.push(PeriodInfo {
@@ -84,8 +111,7 @@ pub fn site_model(archive: &Archive) -> Result<SiteModel> {
             period: p,
             summary: m.summary,
         });
-        Ok(())
-    })?;
+    }
     let mut all: Vec<u32> = (0..msgs.len() as u32).collect();
     all.sort_by_key(|&i| (msgs[i as usize].summary.filed_at, msgs[i as usize].num));
     // Periods oldest first (by their first message, removed ones included,
@@ -157,18 +183,20 @@ pub fn site_model(archive: &Archive) -> Result<SiteModel> {
         .map(|(i, m)| (m.num, i as u32))
         .collect();
     let mut related: HashMap<u64, Vec<u64>> = HashMap::new();
-    for &(a, b) in &forest.maybe_related {
-        // Only messages with no reply headers at all: one whose parent is
-        // missing from the archive is not "maybe related", it is a reply.
-        let headerless = by_num
-            .get(&a)
-            .map(|&i| &msgs[i as usize].summary)
-            .is_some_and(|s| s.in_reply_to.is_none() && s.references.is_empty());
-        if !headerless {
-            continue;
+    let mut later: HashMap<u64, u64> = HashMap::new();
+    for (&a, &b) in rel {
+        later.insert(b, a);
+    }
+    for m in &msgs {
+        let v: Vec<u64> = rel
+            .get(&m.num)
+            .into_iter()
+            .chain(later.get(&m.num))
+            .copied()
+            .collect();
+        if !v.is_empty() {
+            related.insert(m.num, v);
         }
-        related.entry(a).or_default().push(b);
-        related.entry(b).or_default().push(a);
     }
     let subject_keys: Vec<String> = msgs
         .iter()
@@ -180,7 +208,7 @@ pub fn site_model(archive: &Archive) -> Result<SiteModel> {
             .entry(m.summary.message_id.as_str().to_owned())
             .or_insert(i as u32);
     }
-    Ok(SiteModel {
+    SiteModel {
         config,
         msgs,
         by_date,
@@ -191,7 +219,7 @@ pub fn site_model(archive: &Archive) -> Result<SiteModel> {
         by_mid,
         subject_keys,
         related,
-    })
+    }
 }
 
 /// Build the whole site into `out_dir`.
@@ -200,6 +228,7 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
     let renderer = Renderer::new(Some(&archive.paths.root.join("templates")))?;
     let site = site_model(archive)?;
     let out = DirOutput::new(out_dir)?;
+    Marker::clear(out_dir)?;
     let store = archive.store();
 
     // Message pages, in chunks: read raw here, render in parallel.
@@ -229,44 +258,35 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
         .into_par_iter()
         .map(|p| render::render_period(&renderer, &site, p, &out))
         .collect::<Result<()>>()?;
-    let mut sizes = HashMap::new();
+    let mut marker = Marker {
+        fingerprint: fingerprint(&archive.config, &renderer),
+        through: store.count()?,
+        change: archive.store.last_change()?,
+        downloads: Default::default(),
+    };
+    let mut entries = Vec::with_capacity(site.periods.len());
     for p in &site.periods {
-        let gz = period_mbox_gz(store, &site, p)?;
-        sizes.insert(p.name.clone(), gz.len() as u64);
-        out.write(&urls::download_path(&p.name), &gz)?;
+        let nums = live_by_num(&site, p);
+        let tail = download::write_full(store, &site, &out, &p.name, &nums)?;
+        entries.push(ListEntry {
+            name: p.name.clone(),
+            count: nums.len() as u64,
+            size: tail.len,
+        });
+        marker.downloads.insert(p.name.clone(), tail);
     }
-    render::render_list(&renderer, &site, &sizes, &out)?;
+    render::render_list(&renderer, &site, &entries, &out)?;
+    marker.write(out_dir)?;
     Ok(BuildReport::new(&site, &out, start))
 }
 
-/// A period's messages as a gzipped mbox, the way Pipermail writes its
-/// `.txt.gz` (From_ lines with " at " addresses, body lines not escaped), so
-/// `larch import` reads it back byte-exact as a Pipermail period file.
-/// Byte-identical across builds (no file name or time in the gzip header).
-pub(super) fn period_mbox_gz(
-    store: &dyn Store,
-    site: &SiteModel,
-    p: &PeriodInfo,
-) -> Result<Vec<u8>> {
-    let mut gz = GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), Compression::new(6));
-    let mut buf = Vec::new();
-    for &i in &p.members {
-        let m = &site.msgs[i as usize];
-        let raw = store
-            .raw(m.num)?
-            .ok_or_else(|| Error::NoSuchMessage(m.num.to_string()))?;
-        buf.clear();
-        buf.extend_from_slice(super::export::from_line(&m.summary, true).as_bytes());
-        buf.extend_from_slice(&raw);
-        if !raw.ends_with(b"\n") {
-            buf.push(b'\n');
-        }
-        buf.push(b'\n');
-        gz.write_all(&buf)
-            .map_err(|e| Error::io(urls::download_path(&p.name), e))?;
-    }
-    gz.finish()
-        .map_err(|e| Error::io(urls::download_path(&p.name), e))
+/// A period's live messages by number (the order of its download).
+pub(super) fn live_by_num(site: &SiteModel, p: &PeriodInfo) -> Vec<u64> {
+    let mut nums: Vec<u64> = p
+        .members
+        .iter()
+        .map(|&i| site.msgs[i as usize].num)
+        .collect();
+    nums.sort_unstable();
+    nums
 }

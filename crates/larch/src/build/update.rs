@@ -1,90 +1,196 @@
-//! Incremental site update after `larch add`: render only the pages whose
-//! bytes can change, and get the same site a full build would write.
+//! Incremental site update (after `larch add`, `import`, `remove`): render
+//! only the pages whose bytes can change, and write the same site a full
+//! build would (tested byte for byte). Cost grows with the threads and
+//! periods touched, not with the archive.
 //!
-//! For each new message: its own page; every page of its thread (the
-//! thread tree, prev/next in thread and follow-ups appear on each); its
-//! neighbours by date; every message that names its Message-ID (their
-//! In-Reply-To/References links now resolve); messages with the same base
-//! subject (the "maybe related" links); and the indexes of every period
-//! those messages are filed in, the new message's period download, and the
-//! list page. Removals fall back to a full build.
+//! Starts from the site marker (what the site holds) and the store's site
+//! index (brought up to date first). For each message added, removed or
+//! restored since the marker: its own page; every page of its thread
+//! component (before and after); its neighbours by date and by subject key
+//! (prev/next and "maybe related" links); the indexes of the periods of all
+//! of those but the date neighbours; the downloads of its period (the last
+//! block only, for additions); the list page. What is loaded: those
+//! messages, every member of those periods, every thread they are in, and
+//! the messages they link to. No marker, changed templates or config, or a
+//! change too big: a full build.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use super::Archive;
-use super::site::{BuildReport, build_site, period_mbox_gz, site_model};
+use super::download;
+use super::marker::{Marker, fingerprint};
+use super::site::{BuildReport, assemble, build_site, live_by_num, removal_map};
+use super::site_index::sync_index;
 use crate::parse::mime::message_view;
-use crate::render::{self, DirOutput, Output, Renderer, SiteModel, urls};
+use crate::render::{self, DirOutput, ListEntry, Renderer};
+use crate::store::{IndexRow, SqliteStore, Store};
 use crate::{Error, Result};
 
-/// Indices (into `site.msgs`) of the pages adding `nums` can change.
-pub fn affected(site: &SiteModel, nums: &[u64]) -> BTreeSet<u32> {
-    let mut out = BTreeSet::new();
-    let new_mids: HashSet<&str> = nums
-        .iter()
-        .filter_map(|n| site.msg(*n))
-        .map(|m| m.summary.message_id.as_str())
-        .collect();
-    let mut keys: HashSet<&str> = HashSet::new();
-    for &num in nums {
-        let Some(&i) = site.by_num.get(&num) else {
-            continue;
-        };
-        out.insert(i);
-        if !site.subject_keys[i as usize].is_empty() {
-            keys.insert(site.subject_keys[i as usize].as_str());
-        }
-        if let Some(loc) = site.forest.locate(num)
-            && let Some(t) = site.forest.thread(loc.thread)
-        {
-            for n in t.nums() {
-                if let Some(&j) = site.by_num.get(&n) {
-                    out.insert(j);
-                }
-            }
-        }
-        let dp = site.date_pos[i as usize] as usize;
-        for p in [dp.checked_sub(1), Some(dp + 1)].into_iter().flatten() {
-            if let Some(&j) = site.by_date.get(p) {
-                out.insert(j);
-            }
-        }
-    }
-    for (j, m) in site.msgs.iter().enumerate() {
-        if m.removed.is_some() {
-            continue;
-        }
-        let s = &m.summary;
-        let names_new = s
-            .in_reply_to
-            .iter()
-            .chain(s.references.iter())
-            .any(|r| new_mids.contains(r.as_str()));
-        if names_new || keys.contains(site.subject_keys[j].as_str()) {
-            out.insert(j as u32);
-        }
-    }
-    out
+/// Above this many changed messages (and a tenth of the archive), rebuild.
+const MAX_INCREMENTAL: usize = 2000;
+
+/// What an update renders.
+#[derive(Default, Debug)]
+struct Plan {
+    /// Message (or tombstone) pages.
+    pages: BTreeSet<u64>,
+    /// Periods whose indexes are rendered.
+    periods: BTreeSet<String>,
+    /// Periods whose downloads are rewritten whole (something removed or restored).
+    dl_full: BTreeSet<String>,
+    /// Periods whose downloads get new messages at the end.
+    dl_tail: BTreeSet<String>,
 }
 
-/// Update the site in `out_dir` after `added` messages were archived.
-pub fn update_site(archive: &Archive, out_dir: &Path, added: &[u64]) -> Result<BuildReport> {
-    if !out_dir.join("index.html").is_file() {
-        return build_site(archive, out_dir);
+/// Index rows, fetched once.
+struct Rows<'a> {
+    store: &'a SqliteStore,
+    rows: HashMap<u64, IndexRow>,
+}
+
+impl Rows<'_> {
+    fn get(&mut self, num: u64) -> Result<&IndexRow> {
+        if !self.rows.contains_key(&num) {
+            let row = self
+                .store
+                .index_row(num)?
+                .ok_or_else(|| Error::Corrupt(format!("message {num} missing from site index")))?;
+            self.rows.insert(num, row);
+        }
+        Ok(&self.rows[&num])
     }
+}
+
+/// Bring the site in `out_dir` up to date with the archive.
+pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport> {
     let start = Instant::now();
     let renderer = Renderer::new(Some(&archive.paths.root.join("templates")))?;
-    let site = site_model(archive)?;
+    let fp = fingerprint(&archive.config, &renderer);
+    let marker = match Marker::read(out_dir) {
+        Some(m) if m.fingerprint == fp && out_dir.join("index.html").is_file() => m,
+        _ => return build_site(archive, out_dir),
+    };
+    let state = sync_index(archive)?;
+    if marker.through > state.through || marker.change > state.change {
+        return build_site(archive, out_dir);
+    }
+    let store = &archive.store;
+    let new: Vec<u64> = (marker.through..state.through).collect();
+    let mut changed: Vec<u64> = store
+        .changes_since(marker.change)?
+        .into_iter()
+        .map(|(_, n)| n)
+        .filter(|&n| n < marker.through)
+        .collect();
+    changed.sort_unstable();
+    changed.dedup();
+    let total = new.len() + changed.len();
+    if total > MAX_INCREMENTAL && total as u64 > state.through / 10 {
+        return build_site(archive, out_dir);
+    }
+
+    // What changes.
+    let mut rows = Rows {
+        store,
+        rows: HashMap::new(),
+    };
+    let mut plan = Plan::default();
+    let mut comps = BTreeSet::new();
+    for (&x, is_new) in new
+        .iter()
+        .map(|x| (x, true))
+        .chain(changed.iter().map(|x| (x, false)))
+    {
+        let row = rows.get(x)?.clone();
+        plan.pages.insert(x);
+        plan.periods.insert(row.period.clone());
+        if is_new {
+            plan.dl_tail.insert(row.period.clone());
+        } else {
+            plan.dl_full.insert(row.period.clone());
+        }
+        if row.removed {
+            comps.extend(store.linked_comps(x, &store.index_ids(x)?)?);
+        } else {
+            comps.insert(row.comp);
+        }
+        let (a, b) = store.date_neighbors(row.filed_at, x)?;
+        plan.pages.extend(a.into_iter().chain(b));
+        let (p, n) = store.skey_neighbors(&row.skey, row.filed_at, x)?;
+        for s in p.into_iter().chain(n) {
+            plan.pages.insert(s);
+            plan.periods.insert(rows.get(s)?.period.clone());
+        }
+    }
+    for &c in &comps {
+        for m in store.comp_members(c)? {
+            plan.pages.insert(m);
+            plan.periods.insert(rows.get(m)?.period.clone());
+        }
+    }
+
+    // What must be loaded to render that exactly as a full build would.
+    let mut shown: BTreeSet<u64> = plan.pages.clone();
+    let mut rel: HashMap<u64, u64> = HashMap::new();
+    for p in &plan.periods {
+        for r in store.period_members(p)? {
+            shown.insert(r.num);
+            rows.rows.insert(r.num, r);
+        }
+        for (a, b) in store.rel_into_period(p)? {
+            rel.insert(a, b);
+        }
+    }
+    let mut load: BTreeSet<u64> = shown.clone();
+    let mut closed = BTreeSet::new();
+    for &n in &shown {
+        let row = rows.get(n)?;
+        if !row.removed && closed.insert(row.comp) {
+            let comp = row.comp;
+            load.extend(store.comp_members(comp)?);
+        }
+    }
+    for &n in &shown {
+        let row = rows.get(n)?.clone();
+        if row.removed {
+            continue;
+        }
+        if let Some(b) = row.rel {
+            rel.insert(n, b);
+        }
+        if plan.pages.contains(&n) {
+            for a in store.rel_to(n)? {
+                rel.insert(a, n);
+            }
+            let (a, b) = store.date_neighbors(row.filed_at, n)?;
+            load.extend(a.into_iter().chain(b));
+        }
+    }
+    load.extend(rel.iter().flat_map(|(&a, &b)| [a, b]));
+    let mut stored = Vec::with_capacity(load.len());
+    for &n in &load {
+        stored.push(
+            store
+                .stored(n)?
+                .ok_or_else(|| Error::NoSuchMessage(n.to_string()))?,
+        );
+    }
+    let removals = removal_map(store)?;
+    let site = assemble(archive.config.clone(), stored, &removals, &rel);
+
+    // Render.
     let out = DirOutput::new(out_dir)?;
-    let store = archive.store();
-    let pages = affected(&site, added);
-    let mut raws = Vec::with_capacity(pages.len());
-    for &i in &pages {
-        let num = site.msgs[i as usize].num;
+    let mut raws = Vec::with_capacity(plan.pages.len());
+    for &num in &plan.pages {
+        let i = site.by_num[&num];
+        if site.msgs[i as usize].removed.is_some() {
+            render::render_tombstone(&renderer, &site, i, &out)?;
+            continue;
+        }
         let raw = store
             .raw(num)?
             .ok_or_else(|| Error::NoSuchMessage(num.to_string()))?;
@@ -93,32 +199,44 @@ pub fn update_site(archive: &Archive, out_dir: &Path, added: &[u64]) -> Result<B
     raws.par_iter()
         .map(|(i, raw)| render::render_message(&renderer, &site, *i, &message_view(raw), &out))
         .collect::<Result<()>>()?;
-    let periods: BTreeSet<usize> = pages
+    let by_name: HashMap<&str, usize> = site
+        .periods
         .iter()
-        .map(|&i| site.msgs[i as usize].period as usize)
+        .enumerate()
+        .map(|(i, p)| (p.name.as_str(), i))
         .collect();
-    for &p in &periods {
-        render::render_period(&renderer, &site, p, &out)?;
+    for p in &plan.periods {
+        render::render_period(&renderer, &site, by_name[p.as_str()], &out)?;
     }
-    let new_periods: BTreeSet<usize> = added
-        .iter()
-        .filter_map(|n| site.msg(*n))
-        .map(|m| m.period as usize)
-        .collect();
-    let mut sizes = HashMap::new();
-    for (p, info) in site.periods.iter().enumerate() {
-        let path = urls::download_path(&info.name);
-        let existing = std::fs::metadata(out_dir.join(&path)).ok().map(|m| m.len());
-        let size = match existing {
-            Some(len) if !new_periods.contains(&p) => len,
-            _ => {
-                let gz = period_mbox_gz(store, &site, info)?;
-                out.write(&path, &gz)?;
-                gz.len() as u64
+    let mut next = Marker {
+        fingerprint: fp,
+        through: state.through,
+        change: state.change,
+        downloads: marker.downloads.clone(),
+    };
+    let downloads: BTreeSet<&String> = plan.dl_full.iter().chain(&plan.dl_tail).collect();
+    for p in downloads {
+        let nums = live_by_num(&site, &site.periods[by_name[p.as_str()]]);
+        let tail = match marker.downloads.get(p) {
+            Some(&t) if !plan.dl_full.contains(p) => {
+                download::write_tail(store, &site, &out, out_dir, p, &nums, t)?
             }
+            _ => download::write_full(store, &site, &out, p, &nums)?,
         };
-        sizes.insert(info.name.clone(), size);
+        next.downloads.insert(p.clone(), tail);
     }
-    render::render_list(&renderer, &site, &sizes, &out)?;
-    Ok(BuildReport::new(&site, &out, start))
+    let entries: Vec<ListEntry> = store
+        .index_periods()?
+        .into_iter()
+        .map(|p| ListEntry {
+            size: next.downloads.get(&p.name).map_or(0, |t| t.len),
+            name: p.name,
+            count: p.live,
+        })
+        .collect();
+    render::render_list(&renderer, &site, &entries, &out)?;
+    next.write(out_dir)?;
+    let mut report = BuildReport::new(&site, &out, start);
+    report.messages = state.through;
+    Ok(report)
 }

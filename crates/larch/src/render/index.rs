@@ -1,7 +1,5 @@
 //! The list page and the per-period indexes (thread, date, subject, author).
 
-use std::collections::HashMap;
-
 use minijinja::Value;
 use serde::Serialize;
 
@@ -65,27 +63,26 @@ pub(crate) fn subject_of(site: &SiteModel, idx: u32) -> String {
 pub fn render_list(
     r: &Renderer,
     site: &SiteModel,
-    sizes: &HashMap<String, u64>,
+    entries: &[ListEntry],
     out: &dyn Output,
 ) -> Result<()> {
     #[derive(Serialize)]
     struct P {
         label: String,
         dir: String,
-        count: usize,
+        count: u64,
         download: String,
         download_size: String,
     }
-    let periods: Vec<P> = site
-        .periods
+    let periods: Vec<P> = entries
         .iter()
         .rev()
         .map(|p| P {
-            label: p.label.clone(),
+            label: super::period_label(&p.name, site.config.period),
             dir: urls::period_dir(&p.name),
-            count: p.members.len(),
+            count: p.count,
             download: urls::download_path(&p.name),
-            download_size: human_size(sizes.get(&p.name).copied().unwrap_or(0)),
+            download_size: human_size(p.size),
         })
         .collect();
     let mut ctx = base_ctx(site, "");
@@ -93,6 +90,16 @@ pub fn render_list(
     let html = r.render("list.html", &Value::from_pairs(ctx))?;
     out.write("index.html", html.as_bytes())?;
     out.write(urls::STYLE, r.css().as_bytes())
+}
+
+/// One period on the list page, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListEntry {
+    pub name: String,
+    /// Live messages.
+    pub count: u64,
+    /// Size of the period download in bytes.
+    pub size: u64,
 }
 
 /// `12.3 KB`.

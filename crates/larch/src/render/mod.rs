@@ -17,7 +17,7 @@ use std::path::Path;
 use minijinja::Environment;
 
 pub use dates::period_label;
-pub use index::{render_list, render_period};
+pub use index::{ListEntry, render_list, render_period};
 pub use message::{render_message, render_tombstone};
 pub use model::{MsgInfo, PeriodInfo, SiteModel};
 pub use output::{DirOutput, Output};

@@ -10,12 +10,14 @@
 pub mod codec;
 mod lock;
 mod schema;
+mod site_index;
 mod sqlite;
 mod sqlite_check;
 
 use std::path::{Path, PathBuf};
 
 pub use lock::WriteLock;
+pub use site_index::{IndexEntry, IndexRow, IndexState, PeriodRow, rels};
 pub use sqlite::SqliteStore;
 
 use crate::Result;
@@ -193,6 +195,8 @@ pub trait Store {
     fn summary(&self, num: u64) -> Result<Option<Summary>>;
     /// Every message in number order.
     fn for_each(&self, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()>;
+    /// One message's summary and status, if it exists.
+    fn stored(&self, num: u64) -> Result<Option<Stored>>;
     /// The From_ line message `num` arrived with, if any.
     fn envelope_line(&self, num: u64) -> Result<Option<Vec<u8>>>;
     /// Remove message `num`: hide it, and purge its raw bytes, kept copies

@@ -61,4 +61,42 @@ CREATE TABLE IF NOT EXISTS removals (
     raw_kept    INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS removals_mid ON removals (mid);
+CREATE TABLE IF NOT EXISTS changes (
+    gen  INTEGER PRIMARY KEY AUTOINCREMENT,
+    num  INTEGER NOT NULL
+) STRICT;
+"#;
+
+/// The site index: derived data for incremental site updates (rebuilt from
+/// the summaries whenever in doubt). One row per message: its period, its
+/// thread component (smallest number among messages linked by shared ids),
+/// its subject key and the earlier message it is "maybe related" to.
+pub const SITE_INDEX: &str = r#"
+CREATE TABLE IF NOT EXISTS site_msgs (
+    num       INTEGER PRIMARY KEY,
+    period    TEXT NOT NULL,
+    filed_at  INTEGER NOT NULL,
+    comp      INTEGER NOT NULL,
+    skey      TEXT NOT NULL,
+    hr        INTEGER NOT NULL,
+    rel       INTEGER,
+    removed   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS site_msgs_period ON site_msgs (period);
+CREATE INDEX IF NOT EXISTS site_msgs_comp ON site_msgs (comp);
+CREATE INDEX IF NOT EXISTS site_msgs_skey ON site_msgs (skey, filed_at, num);
+CREATE INDEX IF NOT EXISTS site_msgs_rel ON site_msgs (rel);
+CREATE INDEX IF NOT EXISTS site_msgs_date ON site_msgs (filed_at, num);
+CREATE TABLE IF NOT EXISTS site_ids (
+    id   TEXT NOT NULL,
+    num  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS site_ids_id ON site_ids (id);
+CREATE INDEX IF NOT EXISTS site_ids_num ON site_ids (num);
+CREATE TABLE IF NOT EXISTS site_periods (
+    name       TEXT PRIMARY KEY,
+    first_at   INTEGER NOT NULL,
+    first_num  INTEGER NOT NULL,
+    live       INTEGER NOT NULL
+) STRICT;
 "#;

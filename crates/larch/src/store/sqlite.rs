@@ -14,7 +14,7 @@ use crate::{Error, Result};
 /// The SQLite implementation of [`Store`].
 #[derive(Debug)]
 pub struct SqliteStore {
-    conn: Connection,
+    pub(super) conn: Connection,
     /// The next number to give, while a batch is open (written at commit).
     pending_next: Option<u64>,
 }
@@ -43,6 +43,10 @@ impl SqliteStore {
         store
             .conn
             .execute_batch(schema::MIGRATE)
+            .map_err(Error::db("create schema"))?;
+        store
+            .conn
+            .execute_batch(schema::SITE_INDEX)
             .map_err(Error::db("create schema"))?;
         store
             .conn
@@ -81,6 +85,10 @@ impl SqliteStore {
         store
             .conn
             .execute_batch(schema::MIGRATE)
+            .map_err(Error::db("migrate schema"))?;
+        store
+            .conn
+            .execute_batch(schema::SITE_INDEX)
             .map_err(Error::db("migrate schema"))?;
         Ok(store)
     }
@@ -351,6 +359,32 @@ impl Store for SqliteStore {
             .map_err(Error::db(format!("read From_ line of {num}")))
     }
 
+    fn stored(&self, num: u64) -> Result<Option<Stored>> {
+        let ctx = || format!("read message {num}");
+        let row: Option<(i64, Vec<u8>, String, i64)> = self
+            .conn
+            .prepare_cached("SELECT alias, hash, summary, removed FROM messages WHERE num = ?1")
+            .and_then(|mut s| {
+                s.query_row([num as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
+                .optional()
+            })
+            .map_err(Error::db(ctx()))?;
+        let Some((alias, hash, json, removed)) = row else {
+            return Ok(None);
+        };
+        let summary: Summary = serde_json::from_str(&json)
+            .map_err(|e| Error::Corrupt(format!("message {num}: summary: {e}")))?;
+        Ok(Some(Stored {
+            num,
+            alias: alias as u32,
+            removed: removed != 0,
+            hash: blob32(hash)?,
+            summary,
+        }))
+    }
+
     fn for_each(&self, f: &mut dyn FnMut(Stored) -> Result<()>) -> Result<()> {
         let mut stmt = self
             .conn
@@ -397,6 +431,8 @@ impl Store for SqliteStore {
             [num as i64],
         )
         .map_err(Error::db(ctx()))?;
+        tx.execute("INSERT INTO changes (num) VALUES (?1)", [num as i64])
+            .map_err(Error::db(ctx()))?;
         if !keep_raw {
             // Purge: the bytes, the kept copies, and all but what keeps the
             // number's URL (filing date) and blocks a re-import (the id).
@@ -461,6 +497,8 @@ impl Store for SqliteStore {
                     [num as i64],
                 )
                 .map_err(Error::db(ctx()))?;
+                tx.execute("INSERT INTO changes (num) VALUES (?1)", [num as i64])
+                    .map_err(Error::db(ctx()))?;
                 tx.commit().map_err(Error::db(ctx()))
             }
         }

@@ -38,7 +38,7 @@ mod tests;
 use std::collections::HashMap;
 
 pub use forest::{Children, Entry, Forest, Location, NestStep, Nested, Thread};
-pub use subject::base_subject;
+pub use subject::{base_subject, subject_key};
 
 /// One message as threading sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -38,6 +38,12 @@ pub fn base_subject(subject: &str) -> String {
 }
 
 /// The comparison key and whether a reply prefix (not just a forward prefix
+/// or a tag) was stripped: `"Re: [Salon] Foo"` gives `("foo", true)`.
+pub fn subject_key(subject: &str) -> (String, bool) {
+    analyze(subject)
+}
+
+/// The comparison key and whether a reply prefix (not just a forward prefix
 /// or a tag) was stripped.
 pub(super) fn analyze(subject: &str) -> (String, bool) {
     let mut s = subject;
