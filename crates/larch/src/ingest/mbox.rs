@@ -111,11 +111,14 @@ impl<R: BufRead> MboxReader<R> {
 
     fn next_message(&mut self) -> Result<Option<RawMessage>> {
         while let Some((mut line, at)) = self.read_line()? {
-            if at == 0 && line.starts_with(b"\xEF\xBB\xBFFrom ") {
-                // A byte-order mark before the first From_ line is not content.
-                line.drain(..3);
-            }
-            if line.starts_with(b"From ") && is_from_line(&line) {
+            // A byte-order mark before the first From_ line is not content;
+            // it stays when the line turns out not to be a separator.
+            let bom = if at == 0 && line.starts_with(b"\xEF\xBB\xBFFrom ") {
+                3
+            } else {
+                0
+            };
+            if line[bom..].starts_with(b"From ") && is_from_line(&line[bom..]) {
                 // Look ahead: a real separator is followed by a header field.
                 let next = self.read_line()?;
                 let confirmed = match &next {
@@ -130,6 +133,7 @@ impl<R: BufRead> MboxReader<R> {
                     } else {
                         None
                     };
+                    line.drain(..bom);
                     self.current_from = Some((line, at));
                     if done.is_some() {
                         return Ok(done);
@@ -292,6 +296,29 @@ mod tests {
             Escaping::Rd,
         );
         assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn byte_order_mark() {
+        // Before a separator: dropped. Before a line that is not one: kept
+        // (found by fuzz/mbox_split; the message lost its first 3 bytes).
+        let m = split(
+            b"\xEF\xBB\xBFFrom a@b Mon Jan  3 10:20:30 2005\nSubject: 1\n\nx\n",
+            Escaping::Rd,
+        );
+        assert_eq!(m.len(), 1);
+        assert_eq!(
+            m[0].origin.from_line.as_deref(),
+            Some(&b"From a@b Mon Jan  3 10:20:30 2005"[..])
+        );
+        assert_eq!(m[0].bytes, b"Subject: 1\n\nx\n");
+        let input = b"\xEF\xBB\xBFFrom a@b Tue Jul :37 +0200 2003\nX-A:b\n\nbody\n";
+        for esc in [Escaping::Rd, Escaping::None] {
+            let m = split(input, esc);
+            assert_eq!(m.len(), 1);
+            assert!(m[0].origin.from_line.is_none());
+            assert_eq!(m[0].bytes, input);
+        }
     }
 
     #[test]
