@@ -109,6 +109,8 @@ fn adds_keep_the_site_identical_to_a_full_build() {
 
 #[test]
 fn parallel_adds_all_land_once() {
+    // 8 writers at once, as an MTA delivering in parallel: 1,000 messages,
+    // each archived exactly once, and the site equals a full build.
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("arch");
     assert!(
@@ -118,14 +120,15 @@ fn parallel_adds_all_land_once() {
             .unwrap()
             .success()
     );
-    let per = 15;
+    let per = 125;
     let handles: Vec<_> = (0..8)
         .map(|p| {
             let a = a.clone();
             std::thread::spawn(move || {
                 for k in 0..per {
                     let i = 1000 + p * per + k;
-                    let o = add(&a, &message(i, None), &["--no-site"]);
+                    let reply = (k > 0 && k % 3 != 0).then(|| i - 1);
+                    let o = add(&a, &message(i, reply), &[]);
                     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
                 }
             })
@@ -140,6 +143,19 @@ fn parallel_adds_all_land_once() {
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains(&format!("ok: {} messages", 8 * per)), "{out}");
+    let full = tmp.path().join("full");
+    let b = larch()
+        .args(["build", "--archive", a.to_str().unwrap(), "--out"])
+        .arg(&full)
+        .output()
+        .unwrap();
+    assert!(b.status.success());
+    let live = common::tree(&a.join("site"));
+    let fresh = common::tree(&full);
+    assert_eq!(live.len(), fresh.len());
+    for (k, v) in &fresh {
+        assert!(live[k] == *v, "{k} differs from a full build");
+    }
 }
 
 #[test]

@@ -49,6 +49,9 @@ pub enum Error {
     /// A message that is not in the archive.
     #[error("no message {0} in the archive")]
     NoSuchMessage(String),
+    /// The search index failed.
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     /// The archive is locked by another writer for too long.
     #[error("archive is locked by another larch process (waited {0:?})")]
     Locked(std::time::Duration),

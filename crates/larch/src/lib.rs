@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod store;
 pub mod thread;
 

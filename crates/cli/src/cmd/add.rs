@@ -81,7 +81,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     } else {
         "not archived at the sender's request (X-No-Archive)".to_owned()
     };
-    if !a.no_site && report.archived > 0 {
+    // Also when nothing new was archived: an update interrupted earlier
+    // (killed, disk full) is finished here.
+    if !a.no_site {
         let site = archive.site_dir();
         if let Err(e) = build::update_site(&mut archive, &site) {
             // The message is safe in the store; the site is rebuilt by the

@@ -17,7 +17,8 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
-    let archive = Archive::open(&a.archive.archive)?;
+    // The writer lock: one writer of the site at a time (`larch add` too).
+    let archive = Archive::open_for_write(&a.archive.archive, build::archive_lock_wait())?;
     let out = a.out.unwrap_or_else(|| archive.site_dir());
     let r = build::build_site(&archive, &out)?;
     println!(

@@ -89,6 +89,13 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
     changed.sort_unstable();
     changed.dedup();
     let total = new.len() + changed.len();
+    if total == 0 {
+        return Ok(BuildReport {
+            messages: state.through,
+            seconds: start.elapsed().as_secs_f64(),
+            ..BuildReport::default()
+        });
+    }
     if total > MAX_INCREMENTAL && total as u64 > state.through / 10 {
         return build_site(archive, out_dir);
     }

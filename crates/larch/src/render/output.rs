@@ -8,6 +8,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::{Error, Result};
 
+/// Where files are written before they are renamed into place (inside the
+/// site, so the rename stays on one file system; a dot name is never served).
+const TMP_DIR: &str = ".larch-tmp";
+
+/// Numbers temp files apart across threads.
+static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
+
 /// A sink for site files, shared across rendering threads.
 pub trait Output: Sync {
     /// Write `bytes` at site-relative `path`.
@@ -28,9 +35,18 @@ pub struct DirOutput {
 }
 
 impl DirOutput {
+    /// Write under `root`. The caller must be the only writer (it holds the
+    /// archive's writer lock): temp files left by a writer that was killed
+    /// are deleted here.
     pub fn new(root: impl Into<PathBuf>) -> Result<DirOutput> {
         let root = root.into();
-        std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+        let tmp = root.join(TMP_DIR);
+        match std::fs::remove_dir_all(&tmp) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&tmp, e)),
+        }
+        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
         Ok(DirOutput {
             root,
             written: AtomicU64::new(0),
@@ -68,11 +84,11 @@ impl Output for DirOutput {
         if let Some(dir) = full.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        let name = full
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = full.with_file_name(format!(".{name}.{}.larch-tmp", std::process::id()));
+        let tmp = self.root.join(TMP_DIR).join(format!(
+            "{}-{}",
+            std::process::id(),
+            TMP_SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
         std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &full).map_err(|e| Error::io(&full, e))?;
         self.written.fetch_add(1, Ordering::Relaxed);
