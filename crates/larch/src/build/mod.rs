@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod marker;
 mod remove;
+pub mod search_docs;
 mod site;
 mod site_index;
 mod stats;

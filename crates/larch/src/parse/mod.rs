@@ -7,8 +7,10 @@ pub mod date;
 mod encoded_words;
 mod filing;
 pub mod mime;
+mod recipients;
 mod summary;
 mod uuencode;
 
 pub use filing::{Filing, choose_filing_date};
+pub use recipients::{Recipients, recipients};
 pub use summary::{Extracted, extract, message_parser};

@@ -48,6 +48,10 @@ impl ArchivePaths {
     pub fn lock(&self) -> PathBuf {
         self.store_dir().join("write.lock")
     }
+    /// The full-text search index (derived; `larch reindex` rebuilds it).
+    pub fn search_dir(&self) -> PathBuf {
+        self.root.join("search")
+    }
     /// The config file.
     pub fn config(&self) -> PathBuf {
         self.root.join(crate::config::CONFIG_FILE)
