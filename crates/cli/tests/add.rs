@@ -190,3 +190,78 @@ fn locked_archive_gives_tempfail() {
     let o = add(&tmp.path().join("nowhere"), &message(2, None), &[]);
     assert_eq!(o.status.code(), Some(78));
 }
+
+#[test]
+fn import_into_a_built_archive_updates_the_site_incrementally() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("arch");
+    let arch = a.to_str().unwrap();
+    assert!(
+        larch()
+            .args(["init", arch, "--name", "t"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let write_mbox = |name: &str, range: std::ops::Range<usize>| {
+        let mut m = Vec::new();
+        for i in range {
+            m.extend_from_slice(b"From someone@example.org Mon Jan  4 10:00:00 2021\n");
+            m.extend_from_slice(&message(i, (i % 3 != 0).then(|| i - 1)));
+            m.push(b'\n');
+        }
+        let p = tmp.path().join(name);
+        std::fs::write(&p, m).unwrap();
+        p
+    };
+    let first = write_mbox("a.mbox", 300..360);
+    let second = write_mbox("b.mbox", 360..366);
+    let o = larch()
+        .args(["import", "--archive", arch])
+        .arg(&first)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(
+        larch()
+            .args(["build", "--archive", arch])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let o = larch()
+        .args(["import", "--archive", arch])
+        .arg(&second)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    // Six new messages: their pages, their threads' pages, neighbours,
+    // indexes, download and list page; far from the 60+ pages of the site.
+    let written: usize = out
+        .split("updated the site in ")
+        .nth(1)
+        .and_then(|s| s.split(": ").nth(1))
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no site update reported: {out}"));
+    assert!(
+        written > 6 && written < 50,
+        "{written} files written: {out}"
+    );
+    let full = tmp.path().join("full");
+    assert!(
+        larch()
+            .args(["build", "--archive", arch, "--out"])
+            .arg(&full)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let live = common::tree(&a.join("site"));
+    let fresh = common::tree(&full);
+    assert_eq!(live.len(), fresh.len());
+    for (k, v) in &fresh {
+        assert!(live[k] == *v, "{k} differs from a full build");
+    }
+}
