@@ -123,6 +123,5 @@ pub fn write_tail(
     f.seek(SeekFrom::Start(tail.offset))
         .map_err(|e| Error::io(&file, e))?;
     f.write_all(&bytes).map_err(|e| Error::io(&file, e))?;
-    f.sync_data().map_err(|e| Error::io(&file, e))?;
     Ok(new_tail)
 }

@@ -75,6 +75,7 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
         _ => return build_site(archive, out_dir),
     };
     let state = sync_index(archive)?;
+    let t_sync = start.elapsed();
     if marker.through > state.through || marker.change > state.change {
         return build_site(archive, out_dir);
     }
@@ -186,8 +187,10 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
                 .ok_or_else(|| Error::NoSuchMessage(n.to_string()))?,
         );
     }
+    let t_plan = start.elapsed();
     let removals = removal_map(store)?;
     let site = assemble(archive.config.clone(), stored, &removals, &rel);
+    let t_load = start.elapsed();
 
     // Render.
     let out = DirOutput::new(out_dir)?;
@@ -212,9 +215,11 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
         .enumerate()
         .map(|(i, p)| (p.name.as_str(), i))
         .collect();
+    let t_pages = start.elapsed();
     for p in &plan.periods {
         render::render_period(&renderer, &site, by_name[p.as_str()], &out)?;
     }
+    let t_periods = start.elapsed();
     let mut next = Marker {
         fingerprint: fp,
         through: state.through,
@@ -243,6 +248,17 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
         .collect();
     render::render_list(&renderer, &site, &entries, &out)?;
     next.write(out_dir)?;
+    tracing::debug!(
+        pages = plan.pages.len(),
+        periods = plan.periods.len(),
+        loaded = site.msgs.len(),
+        "update: index {t_sync:?}, plan {:?}, load {:?}, pages {:?}, indexes {:?}, downloads+list {:?}",
+        t_plan - t_sync,
+        t_load - t_plan,
+        t_pages - t_load,
+        t_periods - t_pages,
+        start.elapsed() - t_periods
+    );
     let mut report = BuildReport::new(&site, &out, start);
     report.messages = state.through;
     Ok(report)
