@@ -6,6 +6,7 @@ mod archive;
 mod download;
 mod export;
 mod import;
+pub mod lookup;
 mod marker;
 mod remove;
 pub mod search_docs;

@@ -5,6 +5,7 @@
 
 pub mod body;
 mod dates;
+pub mod feed;
 mod index;
 mod message;
 pub mod model;
