@@ -91,10 +91,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         println!("open {}", site.join("index.html").display());
         return Ok(ExitCode::SUCCESS);
     }
-    crate::serve::serve(
-        site,
-        a.listen,
-        larch::render::csp(archive.config.allow_remote_images),
-    )?;
+    drop(archive);
+    crate::serve::serve(&a.dir, a.listen)?;
     Ok(ExitCode::SUCCESS)
 }

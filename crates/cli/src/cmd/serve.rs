@@ -11,7 +11,7 @@ use super::ArchiveArg;
 pub struct Args {
     #[command(flatten)]
     archive: ArchiveArg,
-    /// Address to listen on.
+    /// Address to listen on (port 0: any free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
 }
@@ -25,7 +25,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             site.display()
         );
     }
-    let csp = larch::render::csp(archive.config.allow_remote_images);
-    crate::serve::serve(site, a.listen, csp)?;
+    drop(archive);
+    crate::serve::serve(&a.archive.archive, a.listen)?;
     Ok(ExitCode::SUCCESS)
 }
