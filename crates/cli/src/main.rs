@@ -37,6 +37,10 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Verify the store: hashes, decompression, numbering.
     Check(cmd::check::Args),
+    /// Search the archive (s: f: t: c: b: q: nq: n: m: l: d: "phrase" AND OR NOT -x).
+    Search(cmd::search::Args),
+    /// Rebuild the search index from the store.
+    Reindex(cmd::reindex::Args),
     /// Print counts by period, defects, duplicates and date fallbacks.
     Stats(cmd::stats::Args),
 }
@@ -61,6 +65,8 @@ fn main() -> ExitCode {
         Command::Serve(a) => cmd::serve::run(a),
         Command::Demo(a) => cmd::demo::run(a),
         Command::Stats(a) => cmd::stats::run(a),
+        Command::Search(a) => cmd::search::run(a),
+        Command::Reindex(a) => cmd::reindex::run(a),
     };
     match result {
         Ok(code) => code,

@@ -8,7 +8,9 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod reindex;
 pub mod remove;
+pub mod search;
 pub mod serve;
 pub mod stats;
 
