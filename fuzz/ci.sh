@@ -80,15 +80,19 @@ for t in $targets; do
     fi
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-    cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1)
+    cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1 || true)
     summary+=("$t: $status, ${execs:-?} execs, ${speed:-?} exec/s, ${cov:-cov ?}")
     rm -rf "$work"
 done
 
 echo "fuzz: summary ($(($(date +%s) - start)) s in all)"
 printf '  %s\n' "${summary[@]}"
+ntargets=$(echo $targets | wc -w)
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz: FAILED: ${failed[*]}"
+    nfailed=$(printf '%s\n' "${failed[@]}" | sed 's/ (regressions)$//' | sort -u | wc -l)
+    echo "fuzz: $((ntargets - nfailed)) passed, $nfailed failed"
     exit 1
 fi
-echo "fuzz: all targets ran ${FUZZ_SECONDS} s without a finding"
+echo "fuzz: every target ran ${FUZZ_SECONDS} s without a finding"
+echo "fuzz: $ntargets passed, 0 failed"
