@@ -19,6 +19,9 @@ use crate::store::{Store, Stored};
 use crate::thread::{self, Item};
 use crate::{Error, Result};
 
+/// Entries in `new.atom`.
+pub(super) const NEW_FEED_ENTRIES: usize = 50;
+
 /// Messages read from the store per parallel rendering chunk.
 const CHUNK: usize = 2048;
 
@@ -276,6 +279,12 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
         marker.downloads.insert(p.name.clone(), tail);
     }
     render::render_list(&renderer, &site, &entries, &out)?;
+    let feed = super::lookup::new_feed(archive, NEW_FEED_ENTRIES)?;
+    crate::render::Output::write(
+        &out,
+        "new.atom",
+        crate::render::feed::atom(&feed).as_bytes(),
+    )?;
     marker.write(out_dir)?;
     Ok(BuildReport::new(&site, &out, start))
 }

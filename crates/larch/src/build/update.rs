@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use super::Archive;
 use super::download;
 use super::marker::{Marker, fingerprint};
-use super::site::{BuildReport, assemble, build_site, live_by_num, removal_map};
+use super::site::{BuildReport, NEW_FEED_ENTRIES, assemble, build_site, live_by_num, removal_map};
 use super::site_index::sync_index;
 use crate::parse::mime::message_view;
 use crate::render::{self, DirOutput, ListEntry, Renderer};
@@ -247,6 +247,12 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
         })
         .collect();
     render::render_list(&renderer, &site, &entries, &out)?;
+    let feed = super::lookup::new_feed(archive, NEW_FEED_ENTRIES)?;
+    crate::render::Output::write(
+        &out,
+        "new.atom",
+        crate::render::feed::atom(&feed).as_bytes(),
+    )?;
     next.write(out_dir)?;
     tracing::debug!(
         pages = plan.pages.len(),
