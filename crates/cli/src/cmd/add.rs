@@ -81,6 +81,12 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     } else {
         "not archived at the sender's request (X-No-Archive)".to_owned()
     };
+    // The search index, when the archive has one: searchable on return.
+    if archive.paths.search_dir().exists()
+        && let Err(e) = build::search_docs::refresh_index(&archive)
+    {
+        eprintln!("larch add: {what}, but updating the search index failed: {e}");
+    }
     // Also when nothing new was archived: an update interrupted earlier
     // (killed, disk full) is finished here.
     if !a.no_site {

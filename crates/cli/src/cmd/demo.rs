@@ -87,6 +87,8 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         site.display(),
         r.seconds
     );
+    let ix = build::search_docs::refresh_index(&archive)?;
+    println!("search index: {} messages", ix.total);
     if a.no_serve {
         println!("open {}", site.join("index.html").display());
         return Ok(ExitCode::SUCCESS);

@@ -80,6 +80,13 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         secs,
         report.read as f64 / secs.max(1e-9),
     );
+    if report.archived > 0 && archive.paths.search_dir().exists() {
+        let r = build::search_docs::refresh_index(&archive)?;
+        println!(
+            "search index: {} messages indexed, {:.1}s",
+            r.indexed, r.seconds
+        );
+    }
     let site = archive.site_dir();
     if !a.no_site && report.archived > 0 && site.join(build::MARKER).is_file() {
         let r = build::update_site(&mut archive, &site)?;

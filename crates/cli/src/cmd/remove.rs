@@ -54,6 +54,10 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             }
         );
     }
+    // Removed messages leave the search index at once.
+    if archive.paths.search_dir().exists() {
+        build::search_docs::refresh_index(&archive)?;
+    }
     if !a.no_site {
         let site = archive.site_dir();
         if site.join("index.html").is_file() {
