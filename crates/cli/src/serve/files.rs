@@ -121,39 +121,85 @@ pub async fn serve(AxState(st): AxState<Arc<State>>, req: Request) -> Response {
     };
     let mut file: PathBuf = st.site.clone();
     file.extend(&segs);
-    let meta = match tokio::fs::metadata(&file).await {
-        Ok(m) => m,
-        Err(_) => {
+    let (site, slash) = (st.site.clone(), path.ends_with('/'));
+    let read = *req.method() == Method::GET && !req.headers().contains_key(header::RANGE);
+    let found = tokio::task::spawn_blocking(move || find(&site, file, slash, read))
+        .await
+        .unwrap_or(Found::Missing);
+    match found {
+        Found::File(file, meta, bytes) => respond(&file, &segs, &meta, bytes, req).await,
+        Found::Dir => {
+            let last = segs.last().map_or("", String::as_str);
+            let to = format!("{}/", super::routes::encode_segment(last));
+            redirect(StatusCode::PERMANENT_REDIRECT, &to)
+        }
+        Found::Missing => {
             if let Some(r) = super::routes::message_mbox(&st, &segs, req.headers()).await {
                 return r.unwrap_or_else(fail);
             }
-            return fail(Fail::NotFound("No such page.".into()));
+            fail(Fail::NotFound("No such page.".into()))
         }
+    }
+}
+
+/// Files up to this size are read in the same blocking call that checks
+/// them; larger ones (and Range requests) are streamed by `ServeFile`.
+const SMALL: u64 = 256 * 1024;
+
+/// What a checked path is.
+enum Found {
+    /// A regular file inside the site: its path, metadata, and its bytes
+    /// when small and wanted.
+    File(PathBuf, std::fs::Metadata, Option<Vec<u8>>),
+    /// A directory asked for without its final `/`.
+    Dir,
+    /// Missing, not a regular file, or outside the site.
+    Missing,
+}
+
+/// Check `file` in one blocking call: a directory's `index.html`, nothing
+/// outside `site` (symbolic links resolved), and read it when small.
+fn find(site: &Path, mut file: PathBuf, slash: bool, read: bool) -> Found {
+    let Ok(meta) = std::fs::metadata(&file) else {
+        return Found::Missing;
     };
     if meta.is_dir() {
-        if !path.ends_with('/') {
-            let last = segs.last().map_or("", String::as_str);
-            let to = format!("{}/", super::routes::encode_segment(last));
-            return redirect(StatusCode::PERMANENT_REDIRECT, &to);
+        if !slash {
+            return Found::Dir;
         }
         file.push("index.html");
     }
     // Nothing outside the site, even through a symbolic link.
-    match tokio::fs::canonicalize(&file).await {
-        Ok(real) if real.starts_with(&st.site) => {}
-        _ => return fail(Fail::NotFound("No such page.".into())),
+    match std::fs::canonicalize(&file) {
+        Ok(real) if real.starts_with(site) => {}
+        _ => return Found::Missing,
     }
-    let Ok(meta) = tokio::fs::metadata(&file).await else {
-        return fail(Fail::NotFound("No such page.".into()));
+    let Ok(mut f) = std::fs::File::open(&file) else {
+        return Found::Missing;
     };
-    if !meta.is_file() {
-        return fail(Fail::NotFound("No such page.".into()));
+    let meta = match f.metadata() {
+        Ok(m) if m.is_file() => m,
+        _ => return Found::Missing,
+    };
+    let mut bytes = None;
+    if read && meta.len() <= SMALL {
+        let mut b = Vec::with_capacity(meta.len() as usize);
+        if std::io::Read::read_to_end(&mut f, &mut b).is_err() {
+            return Found::Missing;
+        }
+        bytes = Some(b);
     }
-    respond(&file, &segs, &meta, req).await
+    Found::File(file, meta, bytes)
 }
 
 /// Send `file` with validators, conditional GET and its headers.
-async fn respond(file: &Path, segs: &[String], meta: &std::fs::Metadata, req: Request) -> Response {
+async fn respond(
+    file: &Path,
+    segs: &[String],
+    meta: &std::fs::Metadata,
+    bytes: Option<Vec<u8>>,
+    req: Request,
+) -> Response {
     let mtime = meta
         .modified()
         .ok()
@@ -175,6 +221,11 @@ async fn respond(file: &Path, segs: &[String], meta: &std::fs::Metadata, req: Re
     };
     let mut res = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
+    } else if let Some(bytes) = bytes {
+        let mut r = Response::new(Body::from(bytes));
+        r.headers_mut()
+            .insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        r
     } else {
         // ServeFile streams the body (and answers Range requests).
         let (mut parts, _) = req.into_parts();
