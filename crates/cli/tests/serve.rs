@@ -427,3 +427,106 @@ fn serve_sees_add_without_restart_and_stops_on_sigterm() {
     let o = larch(&["check", "--archive", a.to_str().unwrap()]);
     assert!(o.status.success());
 }
+
+/// `larch add` with `--no-site` stdin.
+fn add_no_site(dir: &Path, msg: &str) {
+    use std::io::Write;
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_larch"))
+        .args(["add", "--no-site", "--archive", dir.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    c.stdin.take().unwrap().write_all(msg.as_bytes()).unwrap();
+    assert!(c.wait().unwrap().success());
+}
+
+#[test]
+fn lagging_index_overlay_and_full_scan_agree_with_a_fresh_index() {
+    // The site index lags after `add --no-site`: lookups overlay the new
+    // messages. A changed time zone name (same periods) makes the index
+    // unusable: lookups scan every summary. Both must answer exactly as
+    // with an up-to-date index.
+    let tmp = tempfile::tempdir().unwrap();
+    let a = archive(tmp.path());
+    // Joins the slashed thread and the hostile message into one component;
+    // a new, earlier period; a reply to the new one.
+    add_no_site(
+        &a,
+        "From: J <j@x.org>\nSubject: Re: both\nMessage-ID: <join@x.org>\nIn-Reply-To: <r1@x.org>\nReferences: <a/b@x.org> <hostile@x.org>\nDate: Wed, 3 Mar 2021 10:00:00 +0000\n\njoining\n",
+    );
+    add_no_site(
+        &a,
+        "From: E <e@x.org>\nSubject: early\nMessage-ID: <early@x.org>\nDate: Sat, 1 Jun 2019 10:00:00 +0000\n\nearly bird\n",
+    );
+    add_no_site(
+        &a,
+        "From: F <f@x.org>\nSubject: Re: early\nMessage-ID: <early2@x.org>\nIn-Reply-To: <early@x.org>\nDate: Sun, 2 Jun 2019 10:00:00 +0000\n\nsecond bird\n",
+    );
+    let urls = [
+        "/new.atom",
+        "/api/lists",
+        "/api/periods",
+        "/api/periods/2021-March",
+        "/api/periods/2019-June",
+        "/api/threads/a%2Fb@x.org",
+        "/api/threads/hostile@x.org",
+        "/api/threads/early2@x.org",
+        "/api/messages/join@x.org",
+        "/t/join@x.org.atom",
+        "/t/early@x.org.mbox.gz",
+    ];
+    let answers = |a: &Path| -> Vec<(u16, Vec<u8>)> {
+        let srv = Server::start(a);
+        urls.iter()
+            .map(|u| {
+                let r = srv.get(u);
+                (r.status, r.body)
+            })
+            .collect()
+    };
+    let lagging = answers(&a);
+    let j: serde_json::Value = serde_json::from_slice(&lagging[5].1).unwrap();
+    assert!(
+        j["messages"].as_u64().unwrap() >= 3,
+        "a/b, r1 and join: {j}"
+    );
+    let j: serde_json::Value = serde_json::from_slice(&lagging[2].1).unwrap();
+    assert_eq!(j["periods"][0]["name"], "2019-June", "{j}");
+    // Slow path: same periods, other time zone name.
+    let toml = std::fs::read_to_string(a.join("larch.toml")).unwrap();
+    std::fs::write(
+        a.join("larch.toml"),
+        toml.replace("timezone = \"UTC\"", "timezone = \"Etc/UTC\""),
+    )
+    .unwrap();
+    let scanned = answers(&a);
+    std::fs::write(a.join("larch.toml"), &toml).unwrap();
+    // Up to date: a re-delivery archives nothing but syncs the index.
+    add(&a, b"From: E <e@x.org>\nSubject: early\nMessage-ID: <early@x.org>\nDate: Sat, 1 Jun 2019 10:00:00 +0000\n\nearly bird\n");
+    let fresh = answers(&a);
+    for (i, u) in urls.iter().enumerate() {
+        assert_eq!(fresh[i].0, 200, "{u}");
+        assert!(
+            lagging[i] == fresh[i],
+            "{u}: overlay differs:\n{}\n{}",
+            String::from_utf8_lossy(&lagging[i].1),
+            String::from_utf8_lossy(&fresh[i].1)
+        );
+        let same = if *u == "/api/lists" {
+            let strip = |b: &[u8]| {
+                let mut v: serde_json::Value = serde_json::from_slice(b).unwrap();
+                v["lists"][0]["timezone"] = serde_json::Value::Null;
+                v
+            };
+            strip(&scanned[i].1) == strip(&fresh[i].1)
+        } else {
+            scanned[i] == fresh[i]
+        };
+        assert!(
+            same,
+            "{u}: scan differs:\n{}\n{}",
+            String::from_utf8_lossy(&scanned[i].1),
+            String::from_utf8_lossy(&fresh[i].1)
+        );
+    }
+}

@@ -127,7 +127,7 @@ pub async fn serve(AxState(st): AxState<Arc<State>>, req: Request) -> Response {
         .await
         .unwrap_or(Found::Missing);
     match found {
-        Found::File(file, meta, bytes) => respond(&file, &segs, &meta, bytes, req).await,
+        Found::File(file, stamp, bytes) => respond(&file, &segs, stamp, bytes, req).await,
         Found::Dir => {
             let last = segs.last().map_or("", String::as_str);
             let to = format!("{}/", super::routes::encode_segment(last));
@@ -148,9 +148,9 @@ const SMALL: u64 = 256 * 1024;
 
 /// What a checked path is.
 enum Found {
-    /// A regular file inside the site: its path, metadata, and its bytes
+    /// A regular file inside the site: its path, stamp, and its bytes
     /// when small and wanted.
-    File(PathBuf, std::fs::Metadata, Option<Vec<u8>>),
+    File(PathBuf, Stamp, Option<Vec<u8>>),
     /// A directory asked for without its final `/`.
     Dir,
     /// Missing, not a regular file, or outside the site.
@@ -189,23 +189,38 @@ fn find(site: &Path, mut file: PathBuf, slash: bool, read: bool) -> Found {
         }
         bytes = Some(b);
     }
-    Found::File(file, meta, bytes)
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    Found::File(
+        file,
+        Stamp {
+            len: meta.len(),
+            mtime,
+        },
+        bytes,
+    )
+}
+
+/// What the validators are made of: size and modification time.
+#[derive(Clone, Copy, Debug)]
+struct Stamp {
+    len: u64,
+    mtime: std::time::Duration,
 }
 
 /// Send `file` with validators, conditional GET and its headers.
 async fn respond(
     file: &Path,
     segs: &[String],
-    meta: &std::fs::Metadata,
+    stamp: Stamp,
     bytes: Option<Vec<u8>>,
     req: Request,
 ) -> Response {
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .unwrap_or_default();
-    let etag = format!("W/\"{:x}-{:x}\"", meta.len(), mtime.as_nanos());
+    let mtime = stamp.mtime;
+    let etag = format!("W/\"{:x}-{:x}\"", stamp.len, mtime.as_nanos());
     let last_modified = http_date(mtime.as_secs() as i64);
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let ctype = content_type(name);

@@ -5,30 +5,32 @@
 //! thread mboxes, periods and their messages, and the file names of `t/`.
 //!
 //! Threads come from the store's site index (kept up to date by every
-//! `import`/`add`/`remove` through [`super::sync_index`]): a message's
-//! component (messages sharing an id) is threaded with JWZ, exactly as the
-//! site does, and the thread holding the message is taken. When the index
-//! is behind the store (an archive from before the index, or a writer in
-//! the middle of its work) every function here falls back to a correct but
-//! slower path over all summaries. Takes no lock and writes nothing.
+//! `import`/`add`/`remove` through [`super::sync_index`]; `index.rs`
+//! overlays what it has not seen yet, or falls back to a slower scan): a
+//! message's component (messages sharing an id) is threaded with JWZ,
+//! exactly as the site does, and the thread holding the message is taken.
+//! `feeds.rs` makes the Atom feeds and the `t/` file names. Takes no lock
+//! and writes nothing.
+
+mod feeds;
+mod index;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use flate2::{Compression, GzBuilder};
-use sha2::{Digest, Sha256};
 
 use super::Archive;
 use super::export::from_line;
-use super::site_index::signature;
 use crate::ingest::escape_rd;
 use crate::model::{MessageId, Summary, period_name};
-use crate::parse::mime::{PartView, message_view};
-use crate::render::feed::{self, Feed, FeedEntry};
 use crate::render::urls;
-use crate::store::{PeriodRow, Removal, Store};
+use crate::store::{Removal, Store};
 use crate::thread::{Forest, Item};
 use crate::{Error, Result};
+
+pub use feeds::{body_text, new_feed, thread_feed, thread_file_stem};
+pub use index::{index_fresh, latest, period_nums, periods};
 
 /// An archived message found by id or number.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,17 +47,6 @@ impl Located {
     pub fn page(&self) -> String {
         urls::message_path(&self.period, self.num)
     }
-}
-
-/// Is the site index up to date with the store (same messages, same
-/// removals, same period settings)?
-pub fn index_fresh(archive: &Archive) -> Result<bool> {
-    let Some(st) = archive.store.index_state()? else {
-        return Ok(false);
-    };
-    Ok(st.sig == signature(&archive.config)
-        && st.through == archive.store.count()?
-        && st.change == archive.store.last_change()?)
 }
 
 /// The message carrying Message-ID `mid` (angle brackets optional); when
@@ -193,28 +184,9 @@ fn item(num: u64, s: &Summary) -> Item {
 
 /// The thread of live message `num` (`None` when absent or removed).
 pub fn thread_of(archive: &Archive, num: u64) -> Result<Option<ThreadView>> {
-    let mut summaries: HashMap<u64, Summary> = HashMap::new();
-    if index_fresh(archive)? {
-        let Some(row) = archive.store.index_row(num)? else {
-            return Ok(None);
-        };
-        if row.removed {
-            return Ok(None);
-        }
-        for m in archive.store.comp_members(row.comp)? {
-            if let Some(s) = archive.store.stored(m)?.filter(|s| !s.removed) {
-                summaries.insert(m, s.summary);
-            }
-        }
-    } else {
-        // Slow path: the index is behind the store, so thread everything.
-        archive.store.for_each(&mut |s| {
-            if !s.removed {
-                summaries.insert(s.num, s.summary);
-            }
-            Ok(())
-        })?;
-    }
+    let Some(summaries) = index::component(archive, num)? else {
+        return Ok(None);
+    };
     if !summaries.contains_key(&num) {
         return Ok(None);
     }
@@ -269,81 +241,6 @@ pub fn thread_nums(archive: &Archive, num: u64) -> Result<Vec<u64>> {
     Ok(nums)
 }
 
-/// The `n` newest live messages by filing date (then number), newest first.
-pub fn latest(archive: &Archive, n: usize) -> Result<Vec<u64>> {
-    let mut out = Vec::with_capacity(n);
-    if index_fresh(archive)? {
-        let (mut at, mut num) = (i64::MAX, i64::MAX as u64);
-        while out.len() < n {
-            let Some(prev) = archive.store.date_neighbors(at, num)?.0 else {
-                break;
-            };
-            let Some(row) = archive.store.index_row(prev)? else {
-                break;
-            };
-            out.push(prev);
-            (at, num) = (row.filed_at, prev);
-        }
-        return Ok(out);
-    }
-    // Slow path: the index is behind the store.
-    let mut all: Vec<(i64, u64)> = Vec::new();
-    archive.store.for_each(&mut |s| {
-        if !s.removed {
-            all.push((s.summary.filed_at, s.num));
-        }
-        Ok(())
-    })?;
-    all.sort_unstable_by(|a, b| b.cmp(a));
-    out.extend(all.into_iter().take(n).map(|(_, num)| num));
-    Ok(out)
-}
-
-/// Periods oldest first, with their live message counts.
-pub fn periods(archive: &Archive) -> Result<Vec<PeriodRow>> {
-    if index_fresh(archive)? {
-        return archive.store.index_periods();
-    }
-    let (tz, period) = (archive.config.tz(), archive.config.period);
-    let mut by_name: HashMap<String, (i64, u64, u64)> = HashMap::new();
-    archive.store.for_each(&mut |s| {
-        let name = period_name(s.summary.filed_at, &tz, period);
-        let e = by_name
-            .entry(name)
-            .or_insert((s.summary.filed_at, s.num, 0));
-        if (s.summary.filed_at, s.num) < (e.0, e.1) {
-            (e.0, e.1) = (s.summary.filed_at, s.num);
-        }
-        e.2 += u64::from(!s.removed);
-        Ok(())
-    })?;
-    let mut v: Vec<_> = by_name.into_iter().collect();
-    v.sort_unstable_by_key(|(_, (at, num, _))| (*at, *num));
-    Ok(v.into_iter()
-        .map(|(name, (_, _, live))| PeriodRow { name, live })
-        .collect())
-}
-
-/// The messages filed in `period` (live and removed), by filing date.
-pub fn period_nums(archive: &Archive, period: &str) -> Result<Vec<(u64, bool)>> {
-    let mut rows: Vec<(i64, u64, bool)> = Vec::new();
-    if index_fresh(archive)? {
-        for r in archive.store.period_members(period)? {
-            rows.push((r.filed_at, r.num, r.removed));
-        }
-    } else {
-        let (tz, p) = (archive.config.tz(), archive.config.period);
-        archive.store.for_each(&mut |s| {
-            if period_name(s.summary.filed_at, &tz, p) == period {
-                rows.push((s.summary.filed_at, s.num, s.removed));
-            }
-            Ok(())
-        })?;
-    }
-    rows.sort_unstable();
-    Ok(rows.into_iter().map(|(_, n, r)| (n, r)).collect())
-}
-
 /// The sender as the list shows it: (name, address shown, address for
 /// machines, only when the list does not obfuscate addresses).
 pub fn sender(archive: &Archive, s: &Summary) -> (String, String, Option<String>) {
@@ -355,156 +252,4 @@ pub fn sender(archive: &Archive, s: &Summary) -> (String, String, Option<String>
     let email = (!archive.config.obfuscate_addresses && !s.from_addr.is_empty())
         .then(|| s.from_addr.clone());
     (s.from_name.clone(), shown, email)
-}
-
-/// The first text of a message's body, for previews (plain text).
-pub fn body_text(raw: &[u8]) -> String {
-    let view = message_view(raw);
-    for p in &view.parts {
-        match p {
-            PartView::Text { depth: 0, text, .. } => return text.clone(),
-            PartView::Html { depth: 0, html } => return feed::html_text(html),
-            _ => {}
-        }
-    }
-    String::new()
-}
-
-/// Feed entries for `nums` (removed ones skipped); links are relative to
-/// the feed's directory through `root` (`""` at the site root, `"../"` in `t/`).
-fn entries(archive: &Archive, nums: &[u64], root: &str) -> Result<Vec<FeedEntry>> {
-    let mut out = Vec::with_capacity(nums.len());
-    for &num in nums {
-        let Some(s) = archive.store.stored(num)?.filter(|s| !s.removed) else {
-            continue;
-        };
-        let sum = &s.summary;
-        let (name, shown, email) = sender(archive, sum);
-        let period = period_name(sum.filed_at, &archive.config.tz(), archive.config.period);
-        let text = archive
-            .store
-            .raw(num)?
-            .map(|r| body_text(&r))
-            .unwrap_or_default();
-        out.push(FeedEntry {
-            id: feed::entry_id(&archive.config.name, num),
-            title: sum.subject.clone(),
-            author_name: if name.is_empty() { shown } else { name },
-            author_email: email,
-            href: format!("{root}{}", urls::message_path(&period, num)),
-            updated: sum.filed_at,
-            summary: feed::summary_text(&text),
-        });
-    }
-    Ok(out)
-}
-
-fn list_title(archive: &Archive) -> String {
-    if archive.config.title.is_empty() {
-        archive.config.name.clone()
-    } else {
-        archive.config.title.clone()
-    }
-}
-
-/// `new.atom` (at the site root): the `n` newest messages.
-pub fn new_feed(archive: &Archive, n: usize) -> Result<Feed> {
-    let title = list_title(archive);
-    Ok(Feed {
-        id: feed::feed_id(&archive.config.name, "new"),
-        title: format!("{title}: new messages"),
-        author: title,
-        self_href: "new.atom".into(),
-        alternate_href: "index.html".into(),
-        entries: entries(archive, &latest(archive, n)?, "")?,
-    })
-}
-
-/// `t/<stem>.atom`: the thread of message `num`, newest first, with links
-/// relative to `t/` (`None` when the message is absent or removed). Its id
-/// is named by the thread's first archived message.
-pub fn thread_feed(archive: &Archive, num: u64) -> Result<Option<Feed>> {
-    let Some(view) = thread_of(archive, num)? else {
-        return Ok(None);
-    };
-    let first = view.first();
-    let Some(root) = view.summaries.get(&first) else {
-        return Ok(None);
-    };
-    let stem = thread_file_stem(root.message_id.as_str());
-    let mut nums = view.nums();
-    nums.sort_unstable_by_key(|n| {
-        std::cmp::Reverse(view.summaries.get(n).map(|s| (s.filed_at, *n)))
-    });
-    let period = period_name(root.filed_at, &archive.config.tz(), archive.config.period);
-    let subject = if root.subject.is_empty() {
-        crate::render::strings::EN.no_subject.to_owned()
-    } else {
-        root.subject.clone()
-    };
-    Ok(Some(Feed {
-        id: feed::feed_id(&archive.config.name, &format!("t:{stem}")),
-        title: subject,
-        author: list_title(archive),
-        self_href: format!("{}.atom", urls::encode(&stem)),
-        alternate_href: format!("../{}", urls::message_path(&period, first)),
-        entries: entries(archive, &nums, "../")?,
-    }))
-}
-
-/// Longest file stem in `t/` before it is cut and hashed.
-const STEM_MAX: usize = 120;
-
-/// The file-system-safe stem of a thread download in `t/`
-/// (`t/<stem>.atom`, `t/<stem>.mbox.gz`) for Message-ID `mid` (no angle
-/// brackets): every byte but `A-Z a-z 0-9 . _ @ + -` percent-encoded, a
-/// leading `.` too (never a dotfile); stems longer than 120 bytes are cut
-/// and end in `-` and 16 hex digits of the id's SHA-256. Distinct ids give
-/// distinct stems. In a link, encode the stem once more
-/// ([`urls::encode`]), since it may contain `%`; `larch serve` answers
-/// `/t/<id percent-encoded once>.atom` and the twice-encoded form alike.
-pub fn thread_file_stem(mid: &str) -> String {
-    let mut out = String::with_capacity(mid.len());
-    for (i, b) in mid.bytes().enumerate() {
-        let keep = b.is_ascii_alphanumeric() || b"._@+-".contains(&b);
-        if keep && !(i == 0 && b == b'.') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    if out.len() <= STEM_MAX {
-        return out;
-    }
-    let mut cut = STEM_MAX - 17;
-    while out.as_bytes()[..cut]
-        .iter()
-        .rev()
-        .take(2)
-        .any(|&b| b == b'%')
-    {
-        cut -= 1;
-    }
-    let hash = Sha256::digest(mid.as_bytes());
-    format!("{}-{}", &out[..cut], hex::encode(&hash[..8]))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thread_file_stem;
-
-    #[test]
-    fn stems_are_safe_and_distinct() {
-        assert_eq!(thread_file_stem("a.b+c@x-y_z"), "a.b+c@x-y_z");
-        assert_eq!(thread_file_stem("a/b@x"), "a%2Fb@x");
-        assert_eq!(thread_file_stem("a%2Fb@x"), "a%252Fb@x");
-        assert_eq!(thread_file_stem(".x@y"), "%2Ex@y");
-        assert_eq!(thread_file_stem("../../etc"), "%2E.%2F..%2Fetc");
-        assert_eq!(thread_file_stem("é"), "%C3%A9");
-        let long = "%".repeat(300);
-        let s = thread_file_stem(&long);
-        assert!(s.len() <= 120, "{}", s.len());
-        assert!(!s[..s.len() - 17].ends_with('%'));
-        assert_ne!(s, thread_file_stem(&"%".repeat(301)));
-    }
 }
