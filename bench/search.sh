@@ -17,7 +17,8 @@ mkdir -p bench/cache
 [ -f "$MBOX" ] || python3 "$GEN" --messages "$N" --seed 1 --out "$MBOX"
 cargo build --release --ignore-rust-version -q -p larch-cli
 cargo build --release --ignore-rust-version -q -p larch --example search_bench
-LARCH=$PWD/target/release/larch
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+LARCH=$TARGET/release/larch
 A=${SCRATCH:-/tmp/larch-search-bench-$N}
 if [ ! -f "$A/larch.toml" ]; then
   rm -rf "$A"
@@ -38,4 +39,4 @@ printf '| %s | %s | %s | %s | %s | %.1f | %.3f | %.3f |\n' "m$N" "$N" "$wall" \
   "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$(echo "$index / 1000000" | bc -l)" \
   "$(echo "$index / $mbox" | bc -l)" "$(echo "$index / $raw" | bc -l)"
 echo
-target/release/examples/search_bench "$A" "$REPS"
+"$TARGET/release/examples/search_bench" "$A" "$REPS"

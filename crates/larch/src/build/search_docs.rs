@@ -4,16 +4,17 @@
 //! - [`reindex`]: full rebuild into a fresh directory, swapped in by rename,
 //!   so a crash never leaves a half-built index in place.
 //! - [`update_index`]: the incremental step after the store committed
-//!   (messages added and removed).
-//! - [`refresh_index`]: bring a missing, outdated or lagging index up to
-//!   date (cheap when it is current).
+//!   (messages added and removed), which also repairs what an interrupted
+//!   earlier step left behind.
+//! - [`refresh_index`]: the same with nothing new: bring a missing,
+//!   outdated or lagging index up to date (cheap when it is current).
 //!
 //! Callers hold the archive's write lock for all three. The store always
 //! commits first, so the index may lag the store but never claims a
 //! message the store lacks: removed messages are deleted from the index
 //! and never indexed again.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -111,29 +112,11 @@ pub fn reindex(archive: &Archive) -> Result<IndexReport> {
 }
 
 /// Index the messages just `added` and drop the `removed` ones, after the
-/// store committed them. A missing or outdated index is rebuilt instead.
+/// store committed them. Also catches up on whatever an interrupted earlier
+/// run left behind (messages numbered past the index's highest, removed
+/// messages still indexed). A missing or outdated index, or an empty one
+/// while the store holds more than a chunk of messages, is rebuilt instead.
 pub fn update_index(archive: &Archive, added: &[u64], removed: &[u64]) -> Result<IndexReport> {
-    let start = Instant::now();
-    let mut index = match SearchIndex::open(&archive.paths.search_dir()) {
-        Ok(ix) => ix,
-        Err(SearchError::Missing(_) | SearchError::Outdated(_)) => return reindex(archive),
-        Err(e) => return Err(e.into()),
-    };
-    let (indexed, deleted) = apply(archive, &mut index, added, removed)?;
-    Ok(IndexReport {
-        indexed,
-        deleted,
-        total: index.doc_count(),
-        bytes: 0,
-        seconds: start.elapsed().as_secs_f64(),
-        rebuilt: false,
-    })
-}
-
-/// Make the index match the store: rebuild it when missing, outdated or
-/// empty; otherwise index the messages numbered past its highest and
-/// delete any removed message it still holds.
-pub fn refresh_index(archive: &Archive) -> Result<IndexReport> {
     let start = Instant::now();
     let mut index = match SearchIndex::open(&archive.paths.search_dir()) {
         Ok(ix) => ix,
@@ -142,25 +125,43 @@ pub fn refresh_index(archive: &Archive) -> Result<IndexReport> {
     };
     let store = archive.store();
     let count = store.count()?;
-    let Some(max) = index.max_num()? else {
-        if count == 0 {
-            return Ok(IndexReport::default());
-        }
+    let max = index.max_num()?;
+    if max.is_none() && count > CHUNK as u64 {
         drop(index);
         return reindex(archive);
-    };
-    let added: Vec<u64> = (max + 1..count).collect();
-    let mut removed = Vec::new();
-    for r in store.removals()? {
-        if index.contains(r.num)? {
-            removed.push(r.num);
+    }
+    let mut add: BTreeSet<u64> = added.iter().copied().collect();
+    add.extend(max.map_or(0, |m| m + 1)..count);
+    let removals: HashSet<u64> = store.removals()?.iter().map(|r| r.num).collect();
+    let mut delete: BTreeSet<u64> = removed.iter().copied().collect();
+    for &num in &removals {
+        if !delete.contains(&num) && index.contains(num)? {
+            delete.insert(num);
         }
     }
-    let (indexed, deleted) = if added.is_empty() && removed.is_empty() {
-        (0, 0)
-    } else {
-        apply(archive, &mut index, &added, &removed)?
-    };
+    let (mut indexed, mut deleted) = (0, 0);
+    if !add.is_empty() || !delete.is_empty() {
+        for &num in &delete {
+            index.delete(num)?;
+            deleted += 1;
+        }
+        let mut chunk = Vec::new();
+        for num in add {
+            if removals.contains(&num) {
+                index.delete(num)?;
+                continue;
+            }
+            let (Some(summary), Some(raw)) = (store.summary(num)?, store.raw(num)?) else {
+                continue;
+            };
+            chunk.push((num, summary, raw));
+            if chunk.len() >= CHUNK {
+                indexed += index_chunk(&mut index, &mut chunk)?;
+            }
+        }
+        indexed += index_chunk(&mut index, &mut chunk)?;
+        index.finish()?;
+    }
     Ok(IndexReport {
         indexed,
         deleted,
@@ -171,37 +172,10 @@ pub fn refresh_index(archive: &Archive) -> Result<IndexReport> {
     })
 }
 
-fn apply(
-    archive: &Archive,
-    index: &mut SearchIndex,
-    added: &[u64],
-    removed: &[u64],
-) -> Result<(u64, u64)> {
-    let store = archive.store();
-    let removals: HashSet<u64> = store.removals()?.iter().map(|r| r.num).collect();
-    let mut deleted = 0u64;
-    for &num in removed {
-        index.delete(num)?;
-        deleted += 1;
-    }
-    let mut indexed = 0u64;
-    let mut chunk = Vec::new();
-    for &num in added {
-        if removals.contains(&num) {
-            index.delete(num)?;
-            continue;
-        }
-        let (Some(summary), Some(raw)) = (store.summary(num)?, store.raw(num)?) else {
-            continue;
-        };
-        chunk.push((num, summary, raw));
-        if chunk.len() >= CHUNK {
-            indexed += index_chunk(index, &mut chunk)?;
-        }
-    }
-    indexed += index_chunk(index, &mut chunk)?;
-    index.finish()?;
-    Ok((indexed, deleted))
+/// Make the index match the store (see [`update_index`]): cheap when it
+/// is current; for callers that open an archive after a crash or upgrade.
+pub fn refresh_index(archive: &Archive) -> Result<IndexReport> {
+    update_index(archive, &[], &[])
 }
 
 /// Parse a chunk in parallel and add it to the index.

@@ -233,7 +233,7 @@ impl SearchIndex {
     }
 
     /// Run `query`: `total` matches, and the page `offset..offset+limit`
-    /// (limit at most [`MAX_LIMIT`], offset at most [`MAX_OFFSET`]).
+    /// (limit at most [`MAX_LIMIT`]; past [`MAX_OFFSET`] the page is empty).
     pub fn search(
         &self,
         query: &Query,
@@ -244,9 +244,8 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let q = compile(query, &self.fields);
         let limit = limit.min(MAX_LIMIT);
-        let offset = offset.min(MAX_OFFSET);
         let err = tantivy_err(&self.dir);
-        let (total, page): (usize, Vec<(f32, DocAddress)>) = if limit == 0 {
+        let (total, page): (usize, Vec<(f32, DocAddress)>) = if limit == 0 || offset > MAX_OFFSET {
             (searcher.search(&*q, &Count).map_err(err)?, Vec::new())
         } else {
             match sort {

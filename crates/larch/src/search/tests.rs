@@ -225,6 +225,8 @@ fn order_paging_and_counts() {
     assert_eq!((past.total, past.hits.len()), (6, 0));
     let none = ix.search(&q, Sort::Relevance, 0, 0).unwrap();
     assert_eq!((none.total, none.hits.len()), (6, 0));
+    let far = ix.search(&q, Sort::Relevance, MAX_OFFSET + 1, 10).unwrap();
+    assert_eq!((far.total, far.hits.len()), (6, 0));
     // Relevance: a subject match outranks a quoted-body match.
     let r = ix
         .search(&parse_query("deferred").unwrap(), Sort::Relevance, 0, 10)
