@@ -30,7 +30,7 @@ fn ok(cmd: &mut Command) -> Output {
 const ROUNDS: usize = 80;
 
 fn message(i: usize) -> Vec<u8> {
-    let reply = if i % 4 != 0 {
+    let reply = if !i.is_multiple_of(4) {
         format!(
             "Subject: Re: topic {}\nIn-Reply-To: <m{}@example.org>\nReferences: <m{}@example.org>\n",
             i - i % 4,
