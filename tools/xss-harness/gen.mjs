@@ -1,11 +1,19 @@
 // gen.mjs — turn every XSS vector of ../shared/corpora/C into mail.
 //
-// Writes one mboxrd file per placement into OUT (default /tmp/xss-work/mbox)
-// and OUT/manifest.json. Every message carries a tag "xss-harness-tag:<id>"
-// somewhere on its page (subject or body) so that a finding on a page can be
-// traced back to its placement and vectors (manifest.tags[id]).
+// Vectors: DOMPurify's cases, the html5sec items (placeholders expanded),
+// PayloadsAllTheThings' Intruders lists and the code blocks of its pages, and
+// the OWASP cheat sheet's vectors; vectors that differ only in their numbers
+// count once. Files: PayloadsAllTheThings' payload files, as attachments.
+//
+// Writes one mboxrd file per placement group into OUT and OUT/manifest.json.
+// Every message carries a tag "xss-harness-tag:<id>" in its body so that a
+// finding on a page can be traced back to its placement and vectors
+// (manifest.tags[id]).
 //
 //   node tools/xss-harness/gen.mjs [--corpus DIR] [--out DIR]
+//
+// (run.mjs calls generate() itself, after asking the browser which vectors
+// must end their HTML body; standalone, HTML bodies are packed PACK at a time.)
 //
 // Payload calls are rewritten so that a vector that runs reports itself:
 // alert/prompt/confirm become __xss, print( becomes __xss( (run.mjs exposes
@@ -19,7 +27,10 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_CORPUS = path.resolve(HERE, '../../../shared/corpora/C');
 export const PACK = 50; // vectors per message where a placement allows it
-export const PACK_ATT = 10; // vectors per attachment body, attachments per message
+// Attachment bodies are served as downloads, so their content matters only
+// if one ever renders: then any vector that runs fails the run.
+export const PACK_ATT = 100; // vectors per attachment body
+export const ATTS = 10; // attachments per message
 
 // ---------------------------------------------------------------- vectors
 
@@ -57,6 +68,15 @@ export function collectVectors(corpus) {
   }
 
   for (const v of json('owasp-xss-filter-evasion/vectors.json')) add('owasp', v);
+
+  // The payloads in the code blocks of PayloadsAllTheThings' pages, a line each.
+  const patt = path.join(corpus, 'PayloadsAllTheThings/XSS Injection');
+  for (const f of fs.readdirSync(patt).filter((f) => f.endsWith('.md')).sort()) {
+    const md = fs.readFileSync(path.join(patt, f), 'utf8');
+    for (const [, block] of md.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)) {
+      for (const line of block.split('\n')) add(`PATT/${f}`, line);
+    }
+  }
 
   // Vectors that differ only in their numbers (alert(1) vs alert(7743)) are
   // one vector: keep the first.
@@ -209,18 +229,64 @@ function attachment({ type, filenameParam, body, name }) {
   );
 }
 
-const packed = (name, n, fn) => (vectors) =>
-  chunk(vectors, n).map((vs) => {
+// Vectors packed n to a message. With `isolate`, a pack also ends after any
+// vector that changes how what follows it is parsed (an unclosed <textarea>,
+// <plaintext>, comment, attribute, <select>...; ctx.isolated says which do,
+// as Chromium's parser found: run.mjs), so that every vector is parsed by the
+// sanitizer as if it were alone.
+const packed = (name, n, fn, { isolate = false } = {}) => (vectors, ctx = {}) => {
+  const packs = [];
+  let cur = [];
+  for (const x of vectors) {
+    cur.push(x);
+    if (cur.length >= n || (isolate && ctx.isolated && !ctx.isolated.has(x.id))) {
+      packs.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length) packs.push(cur);
+  return packs.map((vs) => {
     const tag = `${name}-v${vs[0].id}-${vs[vs.length - 1].id}`;
     return { tag, vectors: vs.map((x) => x.id), ...fn(vs, tag) };
   });
+};
+
+// The isolation test run.mjs runs in the browser for every vector: is the
+// element after it still a child of <body>, as it would be after nothing?
+export const ISOLATION_TEST = `(vs) => {
+  const XHTML = 'http://www.w3.org/1999/xhtml';
+  // Elements that may stay open before the next vector without changing how
+  // it is parsed (same tokenizer state, "in body" insertion mode).
+  const HARMLESS = new Set(['a', 'abbr', 'address', 'article', 'aside', 'b', 'bdi', 'bdo', 'big', 'blockquote',
+    'center', 'cite', 'code', 'data', 'del', 'details', 'dfn', 'div', 'em', 'figcaption', 'figure', 'font', 'footer',
+    'header', 'hgroup', 'i', 'ins', 'kbd', 'main', 'mark', 'nav', 'nobr', 'q', 's', 'samp', 'section', 'small',
+    'span', 'strike', 'strong', 'sub', 'summary', 'sup', 'time', 'tt', 'u', 'var']);
+  return vs.map((v) => {
+    if (/<noscript/i.test(v)) return false; // raw text where scripting is on (the sanitizer's parser)
+    const d = new DOMParser().parseFromString(
+      '<!DOCTYPE html><html><body><div>' + v + '</div><abbr id="xss-harness-m">m</abbr></body></html>', 'text/html');
+    const m = d.getElementById('xss-harness-m');
+    // Swallowed (raw text, comment, attribute), or in foreign content.
+    if (!m || m.textContent !== 'm' || m.namespaceURI !== XHTML) return false;
+    // Moved (foster parenting in a table): something follows it.
+    const all = d.body.getElementsByTagName('*');
+    if (all[all.length - 1] !== m) return false;
+    for (let e = m.parentElement; e !== d.body; e = e.parentElement) {
+      if (!e || e.namespaceURI !== XHTML || !HARMLESS.has(e.localName)) return false;
+    }
+    return true;
+  });
+}`;
 
 // The body of every attachment whose *name* carries a vector: it runs if a
-// browser ever renders it as HTML or SVG (a name that slips past larch's
-// ".bin" rule), and is well-formed XML so that SVG/XML renderers run it too.
-const HOSTILE_BODY = (tag) =>
-  `<svg xmlns="http://www.w3.org/2000/svg" onload="__xss('attachment ${tag}')">` +
-  `<script>__xss('attachment ${tag} script')</script></svg>\n`;
+// browser ever renders it as HTML, SVG or XML (a name that slips past
+// larch's ".bin" rule). The same bytes in every message: run.mjs loads one
+// attachment per distinct (bytes, served headers), so a name that changes
+// how the file is served is still loaded on its own.
+const HOSTILE_BODY = () =>
+  `<svg xmlns="http://www.w3.org/2000/svg" onload="__xss('attachment onload')">` +
+  `<script>__xss('attachment script')</script>` +
+  `<html:script xmlns:html="http://www.w3.org/1999/xhtml">__xss('attachment xhtml script')</html:script></svg>\n`;
 
 // Extra attachment names (not from the corpus): every extension a browser or
 // a static server may treat as active, with the tricks a sanitizer can miss.
@@ -232,22 +298,29 @@ export const EXTRA_FILENAMES = [
   '.htaccess', '..\\..\\xss.html', '../../index.html', 'index.html', 'CON.html', 'xss.html::$DATA',
 ];
 
-// Placements that need one message per vector are grouped: each message
-// carries its vector in several headers at once (one vector per header).
+// Placements. Headers need one message per vector; bodies take PACK vectors
+// per message.
 export const PLACEMENTS = [
-  ['headers_a', ['subject_raw', 'from_name', 'message_id', 'references', 'filename_quoted'], (vectors) =>
+  // All header placements of one vector in one message. A header that can
+  // carry a vector both raw and RFC 2047-encoded carries both, one after the
+  // other (a Subject is unstructured text, a display name a phrase of
+  // quoted-strings and encoded-words); the file name comes twice, as two
+  // attachments: filename="..." and RFC 2231 filename*=.
+  ['headers', ['subject_raw', 'subject_b', 'from_name', 'from_name_b', 'message_id', 'references', 'list_id',
+    'filename_quoted', 'filename_2231'], (vectors) =>
     vectors.map((x, i) => {
-      const tag = `headers_a-v${x.id}`;
+      const tag = `headers-v${x.id}`;
       const prev = i > 0 ? flat(vectors[i - 1].v) : `${flat(x.v)}-missing`;
       return {
         tag,
         vectors: [x.id],
         headers: {
-          From: `${quoted(x.v)} <xss@example.org>`,
-          Subject: flat(x.v),
+          From: `${quoted(x.v)}\n ${encB(x.v)} <xss@example.org>`,
+          Subject: `${flat(x.v)}\n ${encB(x.v)}`,
           'Message-ID': `<${flat(x.v)}>`,
           'In-Reply-To': `<${prev}>`,
           References: `<${prev}>\n <ref-${x.id}@example.org>`,
+          'List-Id': `<${flat(x.v)}>`,
         },
         body: mixed(
           [
@@ -256,31 +329,12 @@ export const PLACEMENTS = [
               type: 'application/octet-stream',
               name: quoted(x.v),
               filenameParam: `filename=${quoted(x.v)}`,
-              body: HOSTILE_BODY(tag),
+              body: HOSTILE_BODY(),
             }),
-          ],
-          `=_mix_${tag}_=`,
-        ),
-      };
-    })],
-  ['headers_b', ['subject_b', 'from_name_b', 'list_id', 'filename_2231'], (vectors) =>
-    vectors.map((x) => {
-      const tag = `headers_b-v${x.id}`;
-      return {
-        tag,
-        vectors: [x.id],
-        headers: {
-          From: `${encB(x.v)} <xss@example.org>`,
-          Subject: encB(x.v),
-          'List-Id': `<${flat(x.v)}>`,
-        },
-        body: mixed(
-          [
-            textPart(`xss-harness-tag:${tag}`),
             attachment({
               type: 'application/octet-stream',
               filenameParam: `filename*=${rfc2231(x.v)}`,
-              body: HOSTILE_BODY(tag),
+              body: HOSTILE_BODY(),
             }),
           ],
           `=_mix_${tag}_=`,
@@ -299,7 +353,7 @@ export const PLACEMENTS = [
     body:
       `Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n` +
       b64(htmlDoc(vs, `xss-harness-tag:${tag}`)),
-  }))],
+  }), { isolate: true })],
   ['alternative', ['alternative'], packed('alternative', PACK, (vs, tag) => {
     const bnd = `=_alt_${tag}_=`;
     return {
@@ -311,7 +365,7 @@ export const PLACEMENTS = [
         qp(htmlDoc(vs, `xss-harness-tag:${tag}`)) +
         `\n--${bnd}--\n`,
     };
-  })],
+  }, { isolate: true })],
   ['related', ['related'], packed('related', PACK, (vs, tag) => {
     const bnd = `=_rel_${tag}_=`;
     const html = htmlDoc(vs, `xss-harness-tag:${tag}`).replace(
@@ -329,7 +383,7 @@ export const PLACEMENTS = [
         b64(PNG) +
         `\n--${bnd}--\n`,
     };
-  })],
+  }, { isolate: true })],
   ...[
     ['att_svg', 'image/svg+xml', 'svg', (vs) =>
       `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n` +
@@ -342,8 +396,8 @@ export const PLACEMENTS = [
   ].map(([name, type, ext, wrap]) => [
     name,
     [name],
-    // PACK_ATT vectors per attachment, PACK_ATT attachments per message.
-    packed(name, PACK_ATT * PACK_ATT, (vs, tag) => ({
+    // PACK_ATT vectors per attachment, ATTS attachments per message.
+    packed(name, PACK_ATT * ATTS, (vs, tag) => ({
       headers: { Subject: `xss-harness-tag:${tag}` },
       body: mixed(
         [
@@ -367,8 +421,8 @@ export const PLACEMENTS = [
         body: mixed(
           [
             textPart(`xss-harness-tag:${tag}`),
-            attachment({ type: 'application/octet-stream', filenameParam: `filename=${quoted(name)}`, body: HOSTILE_BODY(tag) }),
-            attachment({ type: 'application/octet-stream', filenameParam: `filename*=${rfc2231(name)}`, body: HOSTILE_BODY(tag) }),
+            attachment({ type: 'application/octet-stream', filenameParam: `filename=${quoted(name)}`, body: HOSTILE_BODY() }),
+            attachment({ type: 'application/octet-stream', filenameParam: `filename*=${rfc2231(name)}`, body: HOSTILE_BODY() }),
           ],
           `=_mix_${tag}_=`,
         ),
@@ -432,7 +486,7 @@ function message(headers, body, date, seq) {
   return out + body;
 }
 
-export function generate({ corpus = DEFAULT_CORPUS, out = '/tmp/xss-work/mbox' } = {}) {
+export function generate({ corpus = DEFAULT_CORPUS, out = '/tmp/xss-harness-mbox', isolated = null } = {}) {
   const { vectors, read } = collectVectors(corpus);
   const files = collectFiles(corpus);
   fs.rmSync(out, { recursive: true, force: true });
@@ -442,7 +496,7 @@ export function generate({ corpus = DEFAULT_CORPUS, out = '/tmp/xss-work/mbox' }
   const manifest = { vectors: vectors.length, vectorsRead: read, files: files.length, placements: {}, placementNames: [], tags: {}, mboxes: [] };
   let seq = 0;
   all.forEach(([name, names, make], pi) => {
-    const msgs = make(vectors);
+    const msgs = make(vectors, { isolated });
     // One month per placement: 2001-01, 2001-02, ...
     const base = Date.UTC(2001, pi, 1, 0, 0, 0);
     const parts = [];
@@ -459,6 +513,8 @@ export function generate({ corpus = DEFAULT_CORPUS, out = '/tmp/xss-work/mbox' }
     manifest.mboxes.push(file);
   });
   manifest.messages = seq;
+  manifest.isolationChecked = isolated !== null;
+  manifest.notIsolated = isolated ? vectors.filter((x) => !isolated.has(x.id)).length : null;
   manifest.vectorList = vectors.map(({ id, src, orig }) => ({ id, src, v: orig }));
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest));
   return manifest;
@@ -467,7 +523,7 @@ export function generate({ corpus = DEFAULT_CORPUS, out = '/tmp/xss-work/mbox' }
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const args = process.argv.slice(2);
   const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
-  const m = generate({ corpus: opt('--corpus', DEFAULT_CORPUS), out: opt('--out', '/tmp/xss-work/mbox') });
+  const m = generate({ corpus: opt('--corpus', DEFAULT_CORPUS), out: opt('--out', '/tmp/xss-harness-mbox') });
   console.log(
     `${m.vectors} vectors (${m.vectorsRead} read), ${m.files} files, ${m.messages} messages in ` +
       `${m.placementNames.length} placements:`,

@@ -154,25 +154,60 @@ const ACTIVE_EXTENSIONS: &[&str] = &[
     "xslt", "js", "mjs", "swf", "hta", "htc", "php", "phtml", "phar", "cgi", "asp", "aspx", "jsp",
 ];
 
+/// Extensions that web servers map to a type browsers render as an HTML or
+/// XML document (`text/html`, `text/xml`, `application/xml`, any `+xml`,
+/// `text/xsl`), where script in the XHTML or SVG namespace runs: every such
+/// extension of mime_guess 2.0.5 (what `larch serve` uses) and of Debian's
+/// `/etc/mime.types` (Apache and many static hosts). `x.dtd` is served as
+/// `text/xml`, `x.rs` by Apache as `application/rls-services+xml`. Sorted,
+/// separated by spaces.
+const XML_EXTENSIONS: &str = "\
+    1km addin apxml asa asax ascx ashx asmx aspx atom atomcat atomdeleted atomsrv atomsvc \
+    bmml ccmp ccxml cdfx cdxml cellml cl clue cml config coverage cpl csl dae datasource \
+    davmount dbk dd2 ddf dgml disco dist distz dtb dtd dtsconfig dwd emma emotionml es3 et3 \
+    fdt filters fo generictest gml gpx grxml gsheet hal held htm html hxa hxc hxe hxf hxk \
+    hxt hxv ink inkml irp its kml lasxml lbe lgr library-ms link66 loadtest lostsyncxml \
+    lostxml mads maei master mathml meta4 metalink mets mml mno mods moml mpd mpkg mrcx \
+    mscml mtx musd musicxml mxml ncx obgx odd omdoc opf orderedtest osdx osm pkg provx \
+    psess pskcxml rapd rdf rdlc relo res resx rfcxml rif rl rld rng rs rsat rsd rsheet rss \
+    ruleset rusd sbml scl sdkd sdkm senmlx sensmlx settings shf shtml sitemap skin sls smi \
+    smil sml snippet sru srx ssdl ssisdeploymentmanifest ssml stpx svc svg svgz swidtag td \
+    tei teicorpus testrunconfig testsettings tfi trx ttml uis uo uoml uvt uvvt vcproj \
+    vcxproj vml vscontent vsct vsixlangpack vsixmanifest vsmdi vssettings vstemplate vxml \
+    wadl wbs webtest wif wiq wsdl wspolicy x3d x3dz xaml xav xca xcs xdf xdm xdp xdssc xel \
+    xenc xer xht xhtm xhtml xhvml xlf xml xmls xmta xns xop xpl xrm-ms xsc xsd xsf xsl xslt \
+    xsm xspf xss xul xvm xvml yin zaz zmm";
+
 /// Would a browser execute or render this type as active content?
 ///
 /// True for HTML, XHTML, SVG, XML (any `+xml`), XSL, scripts and Flash by
-/// content type, and for file names with an active extension anywhere
-/// after the first dot (`x.html.txt` counts: some servers honour inner
-/// extensions). Such attachments must be served as downloads.
+/// content type; for file names with an active extension anywhere after the
+/// first dot (`x.html.txt` counts: some servers honour inner extensions); and
+/// for a last extension that a web server serves as HTML or XML
+/// ([`XML_EXTENSIONS`], or any extension containing `htm`, `xml`, `xsl` or
+/// `svg`). Such attachments must be served as downloads.
 pub fn is_active_type(content_type: &str, filename: &str) -> bool {
     let essence = essence(content_type);
     if ACTIVE_TYPES.contains(&essence.as_str()) || essence.ends_with("+xml") {
         return true;
     }
     let base = filename.rsplit(['/', '\\']).next().unwrap_or(filename);
-    base.split('.').skip(1).any(|ext| {
+    let inner = base.split('.').skip(1).any(|ext| {
         let ext = ext.trim().to_ascii_lowercase();
         ACTIVE_EXTENSIONS.contains(&ext.as_str())
             || ext
                 .strip_prefix("php")
                 .is_some_and(|v| v.bytes().all(|b| b.is_ascii_digit()))
-    })
+    });
+    let last = match base.rsplit_once('.') {
+        Some((_, ext)) => {
+            let ext = ext.trim().to_ascii_lowercase();
+            XML_EXTENSIONS.split(' ').any(|e| e == ext)
+                || ["htm", "xml", "xsl", "svg"].iter().any(|k| ext.contains(k))
+        }
+        None => false,
+    };
+    inner || last
 }
 
 #[cfg(test)]
@@ -281,8 +316,57 @@ mod tests {
             ("text/plain", "notes.txt"),
             ("image/png", "html.png"),
             ("text/x-patch", "0001-fix-js.patch"),
+            ("application/octet-stream", "xml.tar.gz"),
+            ("application/octet-stream", "svg-notes.txt"),
         ] {
             assert!(!is_active_type(t, f), "{t} {f}");
         }
+    }
+
+    /// Found by tools/xss-harness: an attachment named `svg11.dtd` (or
+    /// `x.xsd`) kept its name, `larch serve` sent it as `text/xml`, and
+    /// Chromium ran the script in it wherever no CSP header is sent (a plain
+    /// static host). Every name a server would serve as an HTML or XML
+    /// document must become a download.
+    #[test]
+    fn names_served_as_xml_documents_are_active() {
+        for f in [
+            "svg11.dtd",
+            "xss.xsd",
+            "X.XSD",
+            "feed.rss",
+            "feed.atom",
+            "data.rdf",
+            "service.wsdl",
+            "shape.vml",
+            "doc.xaml",
+            "ui.xul",
+            "lib.rs",
+            "site.kml",
+            "a.mathml",
+            "b.xhtm",
+            "c.shtm",
+            "d.xml2",
+            "e.xslt2",
+            "f.svgx",
+        ] {
+            assert!(is_active_type("application/octet-stream", f), "{f}");
+            let safe = safe_filename(Some(f), 1, "application/octet-stream");
+            assert!(
+                is_active_type("application/octet-stream", &safe),
+                "{f} -> {safe}"
+            );
+        }
+        let exts: Vec<&str> = XML_EXTENSIONS.split(' ').collect();
+        assert_eq!(exts.len(), 222);
+        assert!(
+            exts.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no duplicates"
+        );
+        assert!(exts.iter().all(|e| {
+            !e.is_empty()
+                && e.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        }));
     }
 }
