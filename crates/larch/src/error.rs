@@ -24,6 +24,14 @@ pub enum Error {
         offset: Option<u64>,
         reason: String,
     },
+    /// One message of a source could not be archived (e.g. over the size
+    /// limit); the rest of the source is still read.
+    #[error("{path}{}: {reason}", offset_suffix(Some(*.offset)))]
+    Skipped {
+        path: PathBuf,
+        offset: u64,
+        reason: String,
+    },
     /// The archive directory is missing or not an archive.
     #[error("{path}: not a larch archive ({reason})")]
     NotArchive { path: PathBuf, reason: String },

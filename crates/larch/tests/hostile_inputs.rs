@@ -129,6 +129,39 @@ fn gzip_bomb_is_refused_quickly() {
     assert!(start.elapsed() < Duration::from_secs(10));
 }
 
+/// A gzip bomb shaped like mail: one message that expands to 1 GiB between
+/// two ordinary ones. The big one is read past and reported with its offset
+/// (over `MAX_MESSAGE`); the others are archived; memory stays bounded by the
+/// limit, not the expansion.
+#[test]
+fn mail_shaped_gzip_bomb_skips_one_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let one = b"From a@b Mon Jan  1 00:00:00 2024\nMessage-ID: <one@x>\nSubject: one\n\nhi\n\n";
+    gz.write_all(one).unwrap();
+    let bomb_at = one.len() as u64;
+    gz.write_all(b"From a@b Mon Jan  1 00:00:00 2024\nMessage-ID: <bomb@x>\nSubject: bomb\n\n")
+        .unwrap();
+    let line = [b"a".repeat(1023), b"\n".to_vec()].concat();
+    let block = line.repeat(1024);
+    for _ in 0..1024 {
+        gz.write_all(&block).unwrap();
+    }
+    gz.write_all(
+        b"\nFrom a@b Mon Jan  1 00:00:00 2024\nMessage-ID: <two@x>\nSubject: two\n\nbye\n",
+    )
+    .unwrap();
+    let path = write(tmp.path(), "bomb.mbox.gz", &gz.finish().unwrap());
+    let start = Instant::now();
+    let (_dir, report) = archive_and_build(&[path]);
+    assert!(start.elapsed() < HANG_GUARD);
+    assert_eq!(report.archived, 2, "{report:?}");
+    assert_eq!(report.errors.len(), 1, "{report:?}");
+    let e = report.errors[0].error.to_string();
+    assert!(e.contains("larger than 256 MiB"), "{e}");
+    assert!(e.contains(&bomb_at.to_string()), "{e}");
+}
+
 #[test]
 fn attachment_names_never_leave_the_site() {
     let tmp = tempfile::tempdir().unwrap();

@@ -151,6 +151,17 @@ fn import_one(
                             }
                         }
                     }
+                    // One message skipped (over the size limit): say so and
+                    // read on.
+                    Err(e @ Error::Skipped { .. }) => {
+                        let full = std::mem::take(&mut batch);
+                        if tx
+                            .send((full, std::mem::take(&mut batch_bytes), Some(e)))
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
                     Err(e) => {
                         let _ = tx.send((std::mem::take(&mut batch), batch_bytes, Some(e)));
                         return;
@@ -164,8 +175,13 @@ fn import_one(
             let n = batch.len() as u64;
             store_batch(archive, batch, kind, &source, opts, report, previous)?;
             progress.advance(n, bytes as u64);
-            if error.is_some() {
-                failure = error;
+            match error {
+                Some(e @ Error::Skipped { .. }) => report.errors.push(SourceError {
+                    path: path.to_owned(),
+                    error: e,
+                }),
+                Some(e) => failure = Some(e),
+                None => {}
             }
         }
         match failure {

@@ -7,16 +7,23 @@
 //! after the scrubber's `URL:` line); when present it is not part of the message. Body lines that were never escaped
 //! (Pipermail `.txt` files, old mboxo archives) therefore stay in their message,
 //! and `Content-Length:` is never trusted. Reads through a `BufRead`: memory is
-//! bounded by the largest message, never the input size.
+//! bounded by the largest message, never the input size, and a message is
+//! held to [`MAX_MESSAGE`] bytes: a bigger one (a mail-shaped gzip bomb) is
+//! read past and reported as [`Error::Skipped`] with its offset, and the
+//! messages after it are still read.
 //!
 //! Owns splitting and un-escaping only; never parses MIME.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::PathBuf;
 
 use super::fromline::{is_from_line, looks_like_header};
 use super::{Origin, RawMessage};
 use crate::{Error, Result};
+
+/// The largest message kept: 256 MiB, five times the biggest limit a
+/// mail server is commonly set to.
+pub const MAX_MESSAGE: usize = 256 << 20;
 
 /// How body lines beginning `From ` were escaped in this mbox.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -41,6 +48,9 @@ pub struct MboxReader<R> {
     current_from: Option<(Vec<u8>, u64)>,
     /// Bytes of the message being collected.
     current: Vec<u8>,
+    /// The message being collected went past `max`: its bytes are dropped.
+    oversize: bool,
+    max: usize,
     done: bool,
 }
 
@@ -55,8 +65,16 @@ impl<R: BufRead> MboxReader<R> {
             pending: None,
             current_from: None,
             current: Vec::new(),
+            oversize: false,
+            max: MAX_MESSAGE,
             done: false,
         }
+    }
+
+    /// The same reader with another message size limit (tests).
+    pub fn with_max(mut self, max: usize) -> Self {
+        self.max = max;
+        self
     }
 
     fn read_line(&mut self) -> Result<Option<(Vec<u8>, u64)>> {
@@ -65,22 +83,58 @@ impl<R: BufRead> MboxReader<R> {
         }
         let mut line = Vec::new();
         let at = self.offset;
-        let n = self
-            .reader
+        // At most `max + 1` bytes of one line are kept; the rest of an
+        // endless line is read and dropped, and its message is oversize.
+        let limit = self.max as u64 + 1;
+        let n = (&mut self.reader)
+            .take(limit)
             .read_until(b'\n', &mut line)
             .map_err(|e| Error::io_at(&self.path, at, e))?;
         if n == 0 {
             return Ok(None);
         }
         self.offset += n as u64;
+        if !line.ends_with(b"\n") && n as u64 == limit {
+            self.oversize = true;
+            self.offset += self
+                .skip_line()
+                .map_err(|e| Error::io_at(&self.path, at, e))?;
+        }
         Ok(Some((line, at)))
+    }
+
+    /// Reads and drops bytes up to and including the next newline.
+    fn skip_line(&mut self) -> std::io::Result<u64> {
+        let mut skipped = 0u64;
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(skipped);
+            }
+            let (used, found) = match memchr::memchr(b'\n', buf) {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            self.reader.consume(used);
+            skipped += used as u64;
+            if found {
+                return Ok(skipped);
+            }
+        }
     }
 
     /// Finish the message being collected, without the empty line that
     /// separates it from the next From_ line (when there is one).
-    fn take_current(&mut self) -> Option<RawMessage> {
+    fn take_current(&mut self) -> Option<Result<RawMessage>> {
         let mut bytes = std::mem::take(&mut self.current);
         let from = self.current_from.take();
+        if std::mem::take(&mut self.oversize) {
+            return Some(Err(Error::Skipped {
+                path: self.path.clone(),
+                offset: from.map_or(0, |(_, o)| o),
+                reason: format!("message larger than {} MiB: not archived", self.max >> 20),
+            }));
+        }
         if bytes.ends_with(b"\n\n") || bytes.ends_with(b"\r\n\r\n") {
             strip_one_newline(&mut bytes);
         }
@@ -91,17 +145,22 @@ impl<R: BufRead> MboxReader<R> {
             Some((l, o)) => (Some(trim_eol(&l).to_vec()), o),
             None => (None, 0),
         };
-        Some(RawMessage {
+        Some(Ok(RawMessage {
             bytes,
             origin: Origin {
                 path: self.path.clone(),
                 offset,
                 from_line,
             },
-        })
+        }))
     }
 
     fn push_body_line(&mut self, line: &[u8]) {
+        if self.oversize || self.current.len() + line.len() > self.max {
+            self.oversize = true;
+            self.current = Vec::new();
+            return;
+        }
         if self.escaping == Escaping::Rd && is_escaped_from(line) {
             self.current.extend_from_slice(&line[1..]);
         } else {
@@ -109,7 +168,7 @@ impl<R: BufRead> MboxReader<R> {
         }
     }
 
-    fn next_message(&mut self) -> Result<Option<RawMessage>> {
+    fn next_message(&mut self) -> Result<Option<Result<RawMessage>>> {
         while let Some((mut line, at)) = self.read_line()? {
             // A byte-order mark before the first From_ line is not content;
             // it stays when the line turns out not to be a separator.
@@ -127,7 +186,8 @@ impl<R: BufRead> MboxReader<R> {
                 };
                 self.pending = next;
                 if confirmed {
-                    let had_message = self.current_from.is_some() || !self.current.is_empty();
+                    let had_message =
+                        self.current_from.is_some() || !self.current.is_empty() || self.oversize;
                     let done = if had_message {
                         self.take_current()
                     } else {
@@ -144,7 +204,7 @@ impl<R: BufRead> MboxReader<R> {
             self.push_body_line(&line);
         }
         self.done = true;
-        if self.current_from.is_some() || !self.current.is_empty() {
+        if self.current_from.is_some() || !self.current.is_empty() || self.oversize {
             return Ok(self.take_current());
         }
         Ok(None)
@@ -159,7 +219,7 @@ impl<R: BufRead> Iterator for MboxReader<R> {
             return None;
         }
         match self.next_message() {
-            Ok(Some(m)) => Some(Ok(m)),
+            Ok(Some(m)) => Some(m),
             Ok(None) => None,
             Err(e) => {
                 self.done = true;
@@ -325,5 +385,36 @@ mod tests {
     fn empty_input() {
         assert!(split(b"", Escaping::Rd).is_empty());
         assert!(split(b"\n\n", Escaping::Rd).is_empty());
+    }
+
+    #[test]
+    fn oversize_message_is_skipped_and_reading_goes_on() {
+        let big = "x".repeat(300);
+        let input = format!(
+            "From a@b Mon Jan  1 00:00:00 2024\nSubject: one\n\nshort\n\n\
+             From a@b Mon Jan  1 00:00:00 2024\nSubject: two\n\n{big}\n{big}\n\n\
+             From a@b Mon Jan  1 00:00:00 2024\nSubject: three\n\n{big}{big}{big}\n\n\
+             From a@b Mon Jan  1 00:00:00 2024\nSubject: four\n\nshort\n"
+        );
+        let out: Vec<_> = MboxReader::new(input.as_bytes(), "t.mbox", Escaping::Rd)
+            .with_max(500)
+            .collect();
+        assert_eq!(out.len(), 4);
+        assert!(out[0].as_ref().unwrap().bytes.ends_with(b"short\n"));
+        // Two lines of 301 bytes: over 500 in total.
+        let Err(Error::Skipped { offset, .. }) = &out[1] else {
+            panic!("{:?}", out[1])
+        };
+        assert_eq!(
+            *offset,
+            input
+                .find("From a@b Mon Jan  1 00:00:00 2024\nSubject: two")
+                .unwrap() as u64
+        );
+        // One line of 901 bytes, longer than the limit: read past, skipped.
+        assert!(matches!(out[2], Err(Error::Skipped { .. })), "{:?}", out[2]);
+        let four = out[3].as_ref().unwrap();
+        assert!(four.bytes.starts_with(b"Subject: four"));
+        assert_eq!(four.origin.offset, input.rfind("From a@b").unwrap() as u64);
     }
 }
