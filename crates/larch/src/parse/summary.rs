@@ -71,7 +71,9 @@ pub fn message_parser() -> MessageParser {
 pub fn extract(bytes: &[u8], obfuscated_at: bool) -> Extracted {
     let hash: [u8; 32] = Sha256::digest(bytes).into();
     let mut ex = Extracted {
-        message_id: synthetic_id(&hash),
+        // Replaced by the message's own id, else (below) by a synthetic one,
+        // made only then: most messages have an id.
+        message_id: MessageId::new(PENDING_ID).unwrap_or_else(|| synthetic_id(&hash)),
         synthetic_id: true,
         in_reply_to: None,
         references: Vec::new(),
@@ -104,7 +106,7 @@ pub fn extract(bytes: &[u8], obfuscated_at: bool) -> Extracted {
         // Copies of one message (Pipermail keeps some twice, differing in the
         // scrubber's URL line) must get the same id: hash what identifies the
         // message rather than its bytes, when there is enough of it.
-        if ex.date_raw.is_some() && !ex.from_addr.is_empty() {
+        ex.message_id = if ex.date_raw.is_some() && !ex.from_addr.is_empty() {
             let mut h = Sha256::new();
             for part in [
                 ex.from_addr.to_lowercase().as_str(),
@@ -114,11 +116,17 @@ pub fn extract(bytes: &[u8], obfuscated_at: bool) -> Extracted {
                 h.update(part.as_bytes());
                 h.update([0]);
             }
-            ex.message_id = synthetic_id(&h.finalize().into());
-        }
+            synthetic_id(&h.finalize().into())
+        } else {
+            synthetic_id(&hash)
+        };
     }
     ex
 }
+
+/// The message id `extract` holds until it knows the real or synthetic one
+/// (never returned: `synthetic_id` stays true until a real id replaces it).
+const PENDING_ID: &str = "larch-pending@synthetic.invalid";
 
 fn synthetic_id(hash: &[u8; 32]) -> MessageId {
     MessageId::synthetic(hash)
