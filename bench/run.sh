@@ -195,7 +195,7 @@ bench_larch() { # bench_larch N MBOX
     larch_rate=$(sed -n 's/.*larch_msgs_per_s=\([^ ]*\).*/\1/p' <<< "$line")
     ratio=$(sed -n 's/.*ratio=\([^ ]*\).*/\1/p' <<< "$line")
     row "parse floor: mail-parser alone, all cores" "$n" "$WALL" "$CPU" "$RSS_MB" "$floor" "" "" "$LOAD1" \
-      "larch's parse: $larch_rate msgs/s; ratio=$ratio as parse_floor prints it (goal: larch within 2x of the floor); wall/CPU/RSS are the whole example run"
+      "messages/s = the floor (best of 3); larch's parse + summary: $larch_rate msgs/s; floor / larch = $ratio (goal <= 2: $(met "$ratio <= 2")); wall/CPU/RSS are the whole example run"
   else
     row "parse floor" "$n" "" "" "" "" "" "" "" "not measured: crates/larch/examples/parse_floor.rs does not exist yet"
   fi
