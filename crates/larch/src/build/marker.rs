@@ -32,11 +32,18 @@ pub struct Marker {
     pub downloads: BTreeMap<String, Tail>,
 }
 
-/// Templates + config + version: a change to any means a full build.
+/// The site's layout: which files a build writes and how (download
+/// members, `t/` thread files...). Bump it with any change that makes a
+/// full build write different files or bytes for the same store, so that
+/// the first update after an upgrade rebuilds the site instead of mixing
+/// layouts (templates and config are fingerprinted by content already).
+pub const SITE_LAYOUT: u32 = 2;
+
+/// Templates + config + version + layout: a change to any means a full build.
 pub fn fingerprint(config: &Config, renderer: &Renderer) -> String {
     let cfg = serde_json::to_string(config).unwrap_or_default();
     format!(
-        "{}|{}|{}",
+        "{}.{SITE_LAYOUT}|{}|{}",
         env!("CARGO_PKG_VERSION"),
         renderer.fingerprint(),
         hex::encode(sha2::Sha256::digest(cfg.as_bytes()))
