@@ -79,6 +79,11 @@ fn compare(archive: &Archive, site: &Path, scratch: &Path, step: &str) {
     let lk: Vec<_> = live.keys().collect();
     let fk: Vec<_> = fresh.keys().collect();
     assert_eq!(lk, fk, "same files after {step}");
+    assert!(
+        fk.iter()
+            .any(|k| k.starts_with("t/") && k.ends_with(".mbox.gz")),
+        "the thread files are compared too"
+    );
     for (k, v) in &fresh {
         if live[k] != *v {
             let (a, b) = (

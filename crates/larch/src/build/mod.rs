@@ -13,6 +13,7 @@ pub mod search_docs;
 mod site;
 mod site_index;
 mod stats;
+mod threads;
 mod update;
 
 pub use archive::{Archive, LOCK_WAIT};

@@ -1,6 +1,8 @@
 //! `larch build`: store -> parse (MIME view) -> thread -> render, writing
-//! the static site. Message pages render in parallel (rayon); raw mail is
-//! read from the store in chunks on this thread (the store is not shared).
+//! the static site. Message pages and the `t/` thread files (`threads.rs`)
+//! are made in parallel (rayon), a batch of whole threads at a time, so
+//! each message is read and parsed once; raw mail is read from the store
+//! on this thread (the store is not shared).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,6 +14,7 @@ use rayon::prelude::*;
 use super::Archive;
 use super::download;
 use super::marker::{Marker, fingerprint};
+use super::threads;
 use crate::model::period_name;
 use crate::parse::mime::message_view;
 use crate::render::{self, DirOutput, ListEntry, MsgInfo, PeriodInfo, Renderer, SiteModel};
@@ -22,7 +25,8 @@ use crate::{Error, Result};
 /// Entries in `new.atom`.
 pub(super) const NEW_FEED_ENTRIES: usize = 50;
 
-/// Messages read from the store per parallel rendering chunk.
+/// Messages read from the store per parallel batch of whole threads (a
+/// bigger thread makes a bigger batch).
 const CHUNK: usize = 2048;
 
 /// What a build did.
@@ -180,6 +184,10 @@ pub(super) fn assemble(
         .collect();
     let forest = thread::thread(&items);
     drop(items);
+    let thread_roots = forest
+        .threads()
+        .map(|t| t.nums().min().unwrap_or(0))
+        .collect();
     let by_num: HashMap<u64, u32> = msgs
         .iter()
         .enumerate()
@@ -218,6 +226,7 @@ pub(super) fn assemble(
         date_pos,
         periods: sorted,
         forest,
+        thread_roots,
         by_num,
         by_mid,
         subject_keys,
@@ -234,28 +243,27 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
     Marker::clear(out_dir)?;
     let store = archive.store();
 
-    // Message pages, in chunks: read raw here, render in parallel.
-    let nums: Vec<u32> = (0..site.msgs.len() as u32).collect();
-    for chunk in nums.chunks(CHUNK) {
-        let mut raws = Vec::with_capacity(chunk.len());
-        for &i in chunk {
-            let m = &site.msgs[i as usize];
-            if m.removed.is_some() {
-                render::render_tombstone(&renderer, &site, i, &out)?;
-                continue;
-            }
-            let raw = store
-                .raw(m.num)?
-                .ok_or_else(|| Error::NoSuchMessage(m.num.to_string()))?;
-            raws.push((i, raw));
+    // Tombstones, then message pages and thread files, whole threads at a
+    // time: raw mail read here, pages and files made in parallel.
+    for (i, m) in site.msgs.iter().enumerate() {
+        if m.removed.is_some() {
+            render::render_tombstone(&renderer, &site, i as u32, &out)?;
         }
-        raws.par_iter()
-            .map(|(i, raw)| {
-                let view = message_view(raw);
-                render::render_message(&renderer, &site, *i, &view, &out)
-            })
-            .collect::<Result<()>>()?;
     }
+    let names = threads::names(&site);
+    let mut batch = Vec::new();
+    let mut size = 0;
+    for t in site.forest.threads() {
+        batch.push(t.index());
+        size += t.message_count();
+        if size >= CHUNK || t.index() + 1 == site.forest.thread_count() {
+            pages_and_threads(store, &renderer, &site, &batch, &names, &out)?;
+            batch.clear();
+            size = 0;
+        }
+    }
+    let keep = names.iter().flatten().map(String::as_str).collect();
+    threads::remove_stale(out_dir, &out, &keep)?;
     // Period indexes and downloads.
     (0..site.periods.len())
         .into_par_iter()
@@ -287,6 +295,43 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
     )?;
     marker.write(out_dir)?;
     Ok(BuildReport::new(&site, &out, start))
+}
+
+/// The pages of the messages of threads `batch` and those threads' `t/`
+/// files (stems `names`, by thread index).
+fn pages_and_threads(
+    store: &dyn Store,
+    renderer: &Renderer,
+    site: &SiteModel,
+    batch: &[usize],
+    names: &[Vec<String>],
+    out: &DirOutput,
+) -> Result<()> {
+    let mut nums: Vec<u64> = Vec::new();
+    for t in batch.iter().filter_map(|&t| site.forest.thread(t)) {
+        nums.extend(t.nums());
+    }
+    nums.sort_unstable();
+    let mut raws = Vec::with_capacity(nums.len());
+    for n in nums {
+        let raw = store
+            .raw(n)?
+            .ok_or_else(|| Error::NoSuchMessage(n.to_string()))?;
+        raws.push((n, raw));
+    }
+    let previews = raws
+        .par_iter()
+        .map(|(n, raw)| {
+            let view = message_view(raw);
+            render::render_message(renderer, site, site.by_num[n], &view, out)?;
+            Ok(super::lookup::preview(&view))
+        })
+        .collect::<Result<Vec<String>>>()?;
+    let loaded = (raws.iter().zip(&previews))
+        .map(|((n, raw), p)| (*n, (raw.as_slice(), p.as_str())))
+        .collect();
+    let jobs: Vec<(usize, &[String])> = batch.iter().map(|&t| (t, names[t].as_slice())).collect();
+    threads::write_threads(site, &jobs, &loaded, out)
 }
 
 /// A period's live messages by number (the order of its download).

@@ -9,12 +9,13 @@
 //! component (before and after); its neighbours by date and by subject key
 //! (prev/next and "maybe related" links); the indexes of the periods of all
 //! of those but the date neighbours; the downloads of its period (the last
-//! block only, for additions); the list page. What is loaded: those
+//! block only, for additions); the list page; the `t/` files named by an
+//! id of a message of its component (`threads.rs`). What is loaded: those
 //! messages, every member of those periods, every thread they are in, and
 //! the messages they link to. No marker, changed templates or config, or a
 //! change too big: a full build.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -25,6 +26,7 @@ use super::download;
 use super::marker::{Marker, fingerprint};
 use super::site::{BuildReport, NEW_FEED_ENTRIES, assemble, build_site, live_by_num, removal_map};
 use super::site_index::sync_index;
+use super::threads;
 use crate::parse::mime::message_view;
 use crate::render::{self, DirOutput, ListEntry, Renderer};
 use crate::store::{IndexRow, SqliteStore, Store};
@@ -134,10 +136,12 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
             plan.periods.insert(rows.get(s)?.period.clone());
         }
     }
+    let mut touched = HashSet::new();
     for &c in &comps {
         for m in store.comp_members(c)? {
             plan.pages.insert(m);
             plan.periods.insert(rows.get(m)?.period.clone());
+            touched.insert(m);
         }
     }
 
@@ -206,9 +210,25 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
             .ok_or_else(|| Error::NoSuchMessage(num.to_string()))?;
         raws.push((i, raw));
     }
-    raws.par_iter()
-        .map(|(i, raw)| render::render_message(&renderer, &site, *i, &message_view(raw), &out))
-        .collect::<Result<()>>()?;
+    let previews = raws
+        .par_iter()
+        .map(|(i, raw)| {
+            let view = message_view(raw);
+            render::render_message(&renderer, &site, *i, &view, &out)?;
+            Ok(super::lookup::preview(&view))
+        })
+        .collect::<Result<Vec<String>>>()?;
+    // Thread files: every id a touched component's message or a changed
+    // message carries (old roots and new ones).
+    let loaded: threads::Loaded<'_> = (raws.iter().zip(&previews))
+        .map(|((i, raw), p)| (site.msgs[*i as usize].num, (raw.as_slice(), p.as_str())))
+        .collect();
+    let ids: BTreeSet<String> = (touched.iter().chain(&new).chain(&changed))
+        .filter_map(|&n| site.msg(n))
+        .map(|m| m.summary.message_id.as_str().to_owned())
+        .collect();
+    threads::update(archive, &site, &touched, &ids, &loaded, &out)?;
+    drop(loaded);
     let by_name: HashMap<&str, usize> = site
         .periods
         .iter()

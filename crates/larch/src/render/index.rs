@@ -19,6 +19,27 @@ pub(crate) struct Step {
     pub subject: String,
     pub author: String,
     pub related: Option<String>,
+    /// The thread's `t/` files (Atom feed, mbox), on its first step.
+    pub files: Option<ThreadFiles>,
+}
+
+/// Links to a thread's `t/` files.
+#[derive(Serialize, Debug, Clone)]
+pub(crate) struct ThreadFiles {
+    pub atom: String,
+    pub mbox: String,
+}
+
+impl ThreadFiles {
+    /// The links to the files of the thread holding message `num`, from a
+    /// period's page.
+    pub fn of(site: &SiteModel, num: u64) -> Option<ThreadFiles> {
+        let stem = site.thread_stem(num)?;
+        Some(ThreadFiles {
+            atom: urls::thread_link(Some("../"), &stem, urls::THREAD_ATOM),
+            mbox: urls::thread_link(Some("../"), &stem, urls::THREAD_MBOX),
+        })
+    }
 }
 
 /// Turn a pre-order depth sequence into open/close steps; returns the
@@ -261,6 +282,7 @@ fn thread_steps(site: &SiteModel, p: usize) -> (Vec<Step>, usize) {
             continue;
         };
         let entries = thread.entries();
+        let mut first = true;
         let mut in_anc: Vec<Option<usize>> = vec![None; entries.len()];
         let mut new_depth: Vec<usize> = vec![0; entries.len()];
         for (pos, e) in entries.iter().enumerate() {
@@ -296,7 +318,13 @@ fn thread_steps(site: &SiteModel, p: usize) -> (Vec<Step>, usize) {
                                 rn,
                             ))
                         }),
+                    files: if first {
+                        ThreadFiles::of(site, num)
+                    } else {
+                        None
+                    },
                 });
+                first = false;
             } else {
                 in_anc[pos] = parent_anc;
             }

@@ -7,7 +7,7 @@ use minijinja::Value;
 use serde::Serialize;
 
 use super::body::{self, BodyOptions};
-use super::index::{Step, author_of, human_size, nest, subject_of};
+use super::index::{Step, ThreadFiles, author_of, human_size, nest, subject_of};
 use super::model::SiteModel;
 use super::{Output, Renderer, base_ctx, dates, ser, urls};
 use crate::Result;
@@ -262,6 +262,7 @@ pub fn render_message(
         ("tree", ser(&tree)),
         ("tree_close", Value::from(tree_close)),
         ("tree_more", Value::from(tree_more)),
+        ("thread_files", ser(ThreadFiles::of(site, m.num))),
         ("notices", ser(&view.notices)),
         ("body", Value::from(html)),
         ("attachments", ser(&atts)),
@@ -391,6 +392,7 @@ fn thread_context(site: &SiteModel, idx: u32, here: &str) -> ThreadCtx {
             subject,
             author,
             related: None,
+            files: None,
         });
     }
     let close = nest(&mut steps, &depths);

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::urls;
 use crate::config::Config;
 use crate::model::Summary;
 use crate::thread::Forest;
@@ -45,6 +46,9 @@ pub struct SiteModel {
     /// Oldest first.
     pub periods: Vec<PeriodInfo>,
     pub forest: Forest,
+    /// Each thread's first archived (lowest-numbered) message, by thread
+    /// index: its Message-ID names the thread's `t/` files.
+    pub thread_roots: Vec<u64>,
     pub by_num: HashMap<u64, u32>,
     /// Message-ID -> the message that owns it.
     pub by_mid: HashMap<String, u32>,
@@ -58,6 +62,14 @@ impl SiteModel {
     /// The message with number `num`.
     pub fn msg(&self, num: u64) -> Option<&MsgInfo> {
         self.by_num.get(&num).map(|&i| &self.msgs[i as usize])
+    }
+
+    /// The stem of the `t/` files of the thread holding message `num`
+    /// ([`urls::thread_file_stem`] of its first archived message's id).
+    pub fn thread_stem(&self, num: u64) -> Option<String> {
+        let t = self.forest.locate(num)?.thread;
+        let root = self.msg(*self.thread_roots.get(t)?)?;
+        Some(urls::thread_file_stem(root.summary.message_id.as_str()))
     }
 
     /// The period a message is filed in.

@@ -2,15 +2,17 @@
 //! offer feeds and thread downloads too: a message by Message-ID or number,
 //! its raw bytes (as received, or as a one-message mboxrd), its thread, the
 //! newest messages, Atom feeds (made by [`crate::render::feed`]), gzipped
-//! thread mboxes, periods and their messages, and the file names of `t/`.
+//! thread mboxes, periods and their messages, and the file names of `t/`
+//! (made by [`crate::render::urls`]). The thread feed and mbox are made by
+//! functions the static build calls too ([`thread_feed_of`], [`MboxGz`]),
+//! so `t/` files and served answers are the same bytes.
 //!
 //! Threads come from the store's site index (kept up to date by every
 //! `import`/`add`/`remove` through [`super::sync_index`]; `index.rs`
 //! overlays what it has not seen yet, or falls back to a slower scan): a
 //! message's component (messages sharing an id) is threaded with JWZ,
 //! exactly as the site does, and the thread holding the message is taken.
-//! `feeds.rs` makes the Atom feeds and the `t/` file names. Takes no lock
-//! and writes nothing.
+//! `feeds.rs` makes the Atom feeds. Takes no lock and writes nothing.
 
 mod feeds;
 mod index;
@@ -22,6 +24,7 @@ use flate2::{Compression, GzBuilder};
 
 use super::Archive;
 use super::export::from_line;
+use crate::config::Config;
 use crate::ingest::escape_rd;
 use crate::model::{MessageId, Summary, period_name};
 use crate::render::urls;
@@ -29,7 +32,8 @@ use crate::store::{Removal, Store};
 use crate::thread::{Forest, Item};
 use crate::{Error, Result};
 
-pub use feeds::{body_text, new_feed, thread_feed, thread_file_stem};
+pub use crate::render::urls::thread_file_stem;
+pub use feeds::{body_text, new_feed, preview, thread_feed, thread_feed_of};
 pub use index::{index_fresh, latest, period_nums, periods};
 
 /// An archived message found by id or number.
@@ -120,16 +124,49 @@ pub fn message_mbox(archive: &Archive, num: u64) -> Result<Option<Vec<u8>>> {
     Ok(Some(out))
 }
 
+/// A gzipped mboxrd being written, one message at a time (as
+/// [`push_mbox`] writes them), byte-identical for the same messages (no
+/// name or time in the gzip header).
+#[derive(Debug)]
+pub struct MboxGz {
+    gz: flate2::write::GzEncoder<Vec<u8>>,
+    buf: Vec<u8>,
+}
+
+impl Default for MboxGz {
+    fn default() -> Self {
+        MboxGz {
+            gz: GzBuilder::new()
+                .mtime(0)
+                .write(Vec::new(), Compression::new(6)),
+            buf: Vec::new(),
+        }
+    }
+}
+
+impl MboxGz {
+    /// Append message `raw` with its summary (for the From_ line).
+    pub fn push(&mut self, summary: &Summary, raw: &[u8]) -> Result<()> {
+        self.buf.clear();
+        push_mbox(&mut self.buf, summary, raw);
+        self.gz
+            .write_all(&self.buf)
+            .map_err(|e| Error::io("thread mbox", e))
+    }
+
+    /// The gzip file.
+    pub fn finish(self) -> Result<Vec<u8>> {
+        self.gz.finish().map_err(|e| Error::io("thread mbox", e))
+    }
+}
+
 /// Messages `nums` (live ones, in number order) as one gzipped mboxrd,
 /// byte-identical for the same messages (no name or time in the header).
 pub fn thread_mbox_gz(archive: &Archive, nums: &[u64]) -> Result<Vec<u8>> {
     let mut sorted = nums.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
-    let mut gz = GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), Compression::new(6));
-    let mut buf = Vec::new();
+    let mut gz = MboxGz::default();
     for num in sorted {
         let Some(s) = archive.store.stored(num)?.filter(|s| !s.removed) else {
             continue;
@@ -137,12 +174,9 @@ pub fn thread_mbox_gz(archive: &Archive, nums: &[u64]) -> Result<Vec<u8>> {
         let Some(raw) = archive.store.raw(num)? else {
             continue;
         };
-        buf.clear();
-        push_mbox(&mut buf, &s.summary, &raw);
-        gz.write_all(&buf)
-            .map_err(|e| Error::io("thread mbox", e))?;
+        gz.push(&s.summary, &raw)?;
     }
-    gz.finish().map_err(|e| Error::io("thread mbox", e))
+    gz.finish()
 }
 
 /// One thread, threaded exactly as the site threads it.
@@ -244,12 +278,17 @@ pub fn thread_nums(archive: &Archive, num: u64) -> Result<Vec<u64>> {
 /// The sender as the list shows it: (name, address shown, address for
 /// machines, only when the list does not obfuscate addresses).
 pub fn sender(archive: &Archive, s: &Summary) -> (String, String, Option<String>) {
-    let shown = if archive.config.obfuscate_addresses {
+    sender_of(&archive.config, s)
+}
+
+/// [`sender`] under list settings `config`.
+fn sender_of(config: &Config, s: &Summary) -> (String, String, Option<String>) {
+    let shown = if config.obfuscate_addresses {
         s.from_addr.replacen('@', " at ", 1)
     } else {
         s.from_addr.clone()
     };
-    let email = (!archive.config.obfuscate_addresses && !s.from_addr.is_empty())
-        .then(|| s.from_addr.clone());
+    let email =
+        (!config.obfuscate_addresses && !s.from_addr.is_empty()).then(|| s.from_addr.clone());
     (s.from_name.clone(), shown, email)
 }
