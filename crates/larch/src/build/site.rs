@@ -241,6 +241,7 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
     let site = site_model(archive)?;
     let out = DirOutput::new(out_dir)?;
     Marker::clear(out_dir)?;
+    out.sweep_temps()?;
     let store = archive.store();
 
     // Tombstones, then message pages and thread files, whole threads at a

@@ -3,13 +3,16 @@
 //! half-written page) and only when the bytes changed. Paths come from
 //! `urls.rs` and are checked to stay inside the site.
 //!
-//! The temp file sits beside its target (`.larch-tmp-<pid>-<seq>`): a rename
-//! within one directory takes only that directory's lock, while a rename
-//! across directories takes the file system's rename mutex, which
-//! serialized every rendering thread (measured: a third of a full build's
-//! time in the kernel). Temp files a killed writer left are deleted the first
-//! time a later writer writes into their directory; a re-run of an
-//! interrupted update writes the same directories.
+//! The temp file sits beside its target, named after it
+//! (`.larch-tmp.<name>`): a rename within one directory takes only that
+//! directory's lock, while a rename across directories takes the file
+//! system's rename mutex, which serialized every rendering thread (measured:
+//! a third of a full build's time in the kernel). A temp file left by a
+//! killed writer is replaced and renamed away when the next writer writes
+//! its target (the re-run of an interrupted update writes the same files);
+//! a full build also sweeps the whole site with [`DirOutput::sweep_temps`].
+//! No directory is ever listed on the update path, so an update's cost
+//! does not grow with the site.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -23,10 +26,7 @@ use crate::{Error, Result};
 const TMP_DIR: &str = ".larch-tmp";
 
 /// Name prefix of temp files (a dot name is never served).
-const TMP_PREFIX: &str = ".larch-tmp-";
-
-/// Numbers temp files apart across threads.
-static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
+const TMP_PREFIX: &str = ".larch-tmp.";
 
 /// A sink for site files, shared across rendering threads.
 pub trait Output: Sync {
@@ -45,7 +45,7 @@ pub struct DirOutput {
     pub written: AtomicU64,
     pub unchanged: AtomicU64,
     pub bytes: AtomicU64,
-    /// Directories made and swept of stale temp files by this writer.
+    /// Directories this writer made (or found), so each is made once.
     ready: Mutex<HashSet<PathBuf>>,
 }
 
@@ -70,25 +70,12 @@ impl DirOutput {
         })
     }
 
-    /// Make `dir` (once per writer) and delete temp files a killed writer
-    /// left in it.
+    /// Make `dir` (once per writer).
     fn prepare(&self, dir: &Path) -> Result<()> {
         if self.ready.lock().is_ok_and(|r| r.contains(dir)) {
             return Ok(());
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-        for e in entries {
-            let e = e.map_err(|e| Error::io(dir, e))?;
-            if e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
-                let p = e.path();
-                match std::fs::remove_file(&p) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(Error::io(&p, e)),
-                }
-            }
-        }
         if let Ok(mut r) = self.ready.lock() {
             r.insert(dir.to_owned());
         }
@@ -110,6 +97,34 @@ impl DirOutput {
         }
         Ok(self.root.join(rel))
     }
+
+    /// Delete every temp file a killed writer left anywhere in the site
+    /// (a full build: it lists every directory anyway).
+    pub fn sweep_temps(&self) -> Result<()> {
+        let mut stack = vec![self.root.clone()];
+        while let Some(d) = stack.pop() {
+            let entries = match std::fs::read_dir(&d) {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&d, e)),
+            };
+            for e in entries {
+                let e = e.map_err(|e| Error::io(&d, e))?;
+                let p = e.path();
+                let is_dir = e.file_type().map_err(|e| Error::io(&p, e))?.is_dir();
+                if is_dir {
+                    stack.push(p);
+                } else if e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                    match std::fs::remove_file(&p) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(Error::io(&p, e)),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Output for DirOutput {
@@ -123,11 +138,11 @@ impl Output for DirOutput {
         }
         let dir = full.parent().unwrap_or(&self.root);
         self.prepare(dir)?;
-        let tmp = dir.join(format!(
-            "{TMP_PREFIX}{}-{}",
-            std::process::id(),
-            TMP_SEQ.fetch_add(1, Ordering::Relaxed)
-        ));
+        let name = full
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let tmp = dir.join(format!("{TMP_PREFIX}{name}"));
         std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &full).map_err(|e| Error::io(&full, e))?;
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -182,20 +197,30 @@ mod tests {
     }
 
     #[test]
-    fn stale_temp_files_are_swept_where_a_writer_writes() {
+    fn stale_temp_files_are_replaced_or_swept() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("a")).unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
         std::fs::create_dir_all(dir.path().join(TMP_DIR)).unwrap();
-        std::fs::write(dir.path().join("a/.larch-tmp-1-2"), b"half").unwrap();
+        std::fs::write(dir.path().join("a/.larch-tmp.x.html"), b"half").unwrap();
+        std::fs::write(dir.path().join("a/b/.larch-tmp.y.html"), b"half").unwrap();
         std::fs::write(dir.path().join("a/.keep"), b"mine").unwrap();
+        let names = |d: &str| {
+            let mut n: Vec<_> = std::fs::read_dir(dir.path().join(d))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            n.sort();
+            n
+        };
         let out = DirOutput::new(dir.path()).unwrap();
         assert!(!dir.path().join(TMP_DIR).exists());
+        // Writing the target takes its stale temp file with it.
         out.write("a/x.html", b"x").unwrap();
-        let mut names: Vec<_> = std::fs::read_dir(dir.path().join("a"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
-        assert_eq!(names, [".keep", "x.html"]);
+        assert_eq!(names("a"), [".keep", "b", "x.html"]);
+        assert_eq!(std::fs::read(dir.path().join("a/x.html")).unwrap(), b"x");
+        // A full build's sweep finds the rest.
+        out.sweep_temps().unwrap();
+        assert!(names("a/b").is_empty());
+        assert_eq!(names("a"), [".keep", "b", "x.html"]);
     }
 }
