@@ -17,8 +17,9 @@ use crate::render::{DirOutput, Output, SiteModel, urls};
 use crate::store::Store;
 use crate::{Error, Result};
 
-/// Messages per gzip member.
-pub const BLOCK: usize = 64;
+/// Messages per gzip member: an addition recompresses at most this many
+/// (16 x ~8 KB is well past deflate's 32 KB window, so the ratio barely moves).
+pub const BLOCK: usize = 16;
 
 /// Where the last block of a period file starts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

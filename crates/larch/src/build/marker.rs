@@ -37,7 +37,7 @@ pub struct Marker {
 /// full build write different files or bytes for the same store, so that
 /// the first update after an upgrade rebuilds the site instead of mixing
 /// layouts (templates and config are fingerprinted by content already).
-pub const SITE_LAYOUT: u32 = 3;
+pub const SITE_LAYOUT: u32 = 4;
 
 /// Templates + config + version + layout: a change to any means a full build.
 pub fn fingerprint(config: &Config, renderer: &Renderer) -> String {

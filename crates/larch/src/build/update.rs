@@ -15,7 +15,7 @@
 //! the messages they link to. No marker, changed templates or config, or a
 //! change too big: a full build.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -28,7 +28,7 @@ use super::site::{BuildReport, NEW_FEED_ENTRIES, assemble, build_site, live_by_n
 use super::site_index::sync_index;
 use super::threads;
 use crate::parse::mime::message_view;
-use crate::render::{self, DirOutput, ListEntry, Renderer};
+use crate::render::{self, DirOutput, ListEntry, Renderer, SiteModel};
 use crate::store::{IndexRow, SqliteStore, Store};
 use crate::{Error, Result};
 
@@ -236,49 +236,34 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
         .map(|(i, p)| (p.name.as_str(), i))
         .collect();
     let t_pages = start.elapsed();
-    for p in &plan.periods {
-        render::render_period(&renderer, &site, by_name[p.as_str()], &out)?;
-    }
-    let t_periods = start.elapsed();
-    let mut next = Marker {
+    // The period indexes render on other threads while this one reads the
+    // store for the downloads and the feed below.
+    let periods: Vec<usize> = plan.periods.iter().map(|p| by_name[p.as_str()]).collect();
+    let (indexes, downloads) = std::thread::scope(|scope| {
+        let indexes = scope.spawn(|| {
+            periods
+                .par_iter()
+                .try_for_each(|&p| render::render_period(&renderer, &site, p, &out))
+        });
+        let downloads = downloads_list_feed(
+            archive, &renderer, &site, &plan, &marker, &by_name, &out, out_dir,
+        );
+        (indexes.join(), downloads)
+    });
+    indexes.map_err(|_| Error::Corrupt("period index rendering panicked".into()))??;
+    let next = Marker {
         fingerprint: fp,
         through: state.through,
         change: state.change,
-        downloads: marker.downloads.clone(),
+        downloads: downloads?,
     };
-    let downloads: BTreeSet<&String> = plan.dl_full.iter().chain(&plan.dl_tail).collect();
-    for p in downloads {
-        let nums = live_by_num(&site, &site.periods[by_name[p.as_str()]]);
-        let tail = match marker.downloads.get(p) {
-            Some(&t) if !plan.dl_full.contains(p) => {
-                download::write_tail(store, &site, &out, out_dir, p, &nums, t)?
-            }
-            _ => download::write_full(store, &site, &out, p, &nums)?,
-        };
-        next.downloads.insert(p.clone(), tail);
-    }
-    let entries: Vec<ListEntry> = store
-        .index_periods()?
-        .into_iter()
-        .map(|p| ListEntry {
-            size: next.downloads.get(&p.name).map_or(0, |t| t.len),
-            name: p.name,
-            count: p.live,
-        })
-        .collect();
-    render::render_list(&renderer, &site, &entries, &out)?;
-    let feed = super::lookup::new_feed(archive, NEW_FEED_ENTRIES)?;
-    crate::render::Output::write(
-        &out,
-        "new.atom",
-        crate::render::feed::atom(&feed).as_bytes(),
-    )?;
+    let t_periods = start.elapsed();
     next.write(out_dir)?;
     tracing::debug!(
         pages = plan.pages.len(),
         periods = plan.periods.len(),
         loaded = site.msgs.len(),
-        "update: index {t_sync:?}, plan {:?}, load {:?}, pages {:?}, indexes {:?}, downloads+list {:?}",
+        "update: index {t_sync:?}, plan {:?}, load {:?}, pages {:?}, indexes+downloads+list+feed {:?}, marker {:?}",
         t_plan - t_sync,
         t_load - t_plan,
         t_pages - t_load,
@@ -288,4 +273,46 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
     let mut report = BuildReport::new(&site, &out, start);
     report.messages = state.through;
     Ok(report)
+}
+
+/// The downloads of the planned periods (their tails, or whole when
+/// something was removed or restored), the list page and `new.atom`;
+/// returns the marker's next download tails.
+#[allow(clippy::too_many_arguments)]
+fn downloads_list_feed(
+    archive: &Archive,
+    renderer: &Renderer,
+    site: &SiteModel,
+    plan: &Plan,
+    marker: &Marker,
+    by_name: &HashMap<&str, usize>,
+    out: &DirOutput,
+    out_dir: &Path,
+) -> Result<BTreeMap<String, download::Tail>> {
+    let store = &archive.store;
+    let mut next = marker.downloads.clone();
+    let downloads: BTreeSet<&String> = plan.dl_full.iter().chain(&plan.dl_tail).collect();
+    for p in downloads {
+        let nums = live_by_num(site, &site.periods[by_name[p.as_str()]]);
+        let tail = match marker.downloads.get(p) {
+            Some(&t) if !plan.dl_full.contains(p) => {
+                download::write_tail(store, site, out, out_dir, p, &nums, t)?
+            }
+            _ => download::write_full(store, site, out, p, &nums)?,
+        };
+        next.insert(p.clone(), tail);
+    }
+    let entries: Vec<ListEntry> = store
+        .index_periods()?
+        .into_iter()
+        .map(|p| ListEntry {
+            size: next.get(&p.name).map_or(0, |t| t.len),
+            name: p.name,
+            count: p.live,
+        })
+        .collect();
+    render::render_list(renderer, site, &entries, out)?;
+    let feed = super::lookup::new_feed(archive, NEW_FEED_ENTRIES)?;
+    crate::render::Output::write(out, "new.atom", crate::render::feed::atom(&feed).as_bytes())?;
+    Ok(next)
 }

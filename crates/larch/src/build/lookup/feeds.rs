@@ -73,17 +73,25 @@ fn entry(
 }
 
 /// Feed entries for `nums` (removed ones skipped), read from the store.
+/// The store is read on this thread; messages are parsed in parallel.
 fn entries(archive: &Archive, nums: &[u64], root: &str) -> Result<Vec<FeedEntry>> {
-    let mut out = Vec::with_capacity(nums.len());
-    let tz = archive.config.tz();
+    use rayon::prelude::*;
+    let mut read = Vec::with_capacity(nums.len());
     for &num in nums {
         let Some(s) = archive.store.stored(num)?.filter(|s| !s.removed) else {
             continue;
         };
-        let text = stored_preview(archive, num)?;
-        out.push(entry(&archive.config, &tz, num, &s.summary, text, root));
+        read.push((num, s.summary, archive.store.raw(num)?));
     }
-    Ok(out)
+    let tz = archive.config.tz();
+    let config = &archive.config;
+    Ok(read
+        .into_par_iter()
+        .map(|(num, summary, raw)| {
+            let text = raw.map(|r| preview(&message_view(&r))).unwrap_or_default();
+            entry(config, &tz, num, &summary, text, root)
+        })
+        .collect())
 }
 
 fn list_title(config: &Config) -> String {
