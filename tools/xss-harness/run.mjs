@@ -380,7 +380,13 @@ const SCAN = `(() => {
       continue;
     }
     if (tag === 'link') {
-      if (el.parentElement !== document.head || el.getAttribute('rel') !== 'stylesheet' || !/(^|\\/)larch\\.css$/.test(el.getAttribute('href') || '')) {
+      // larch's style sheet, and the Atom feed of the page's thread (t/) or
+      // of the list (new.atom), both relative to the site.
+      const rel = el.getAttribute('rel'), href = el.getAttribute('href') || '';
+      const ours = rel === 'stylesheet' ? /(^|\\/)larch\\.css$/.test(href)
+        : rel === 'alternate' && el.getAttribute('type') === 'application/atom+xml'
+          && /^(\\.\\.\\/)*(t\\/[A-Za-z0-9._@+%-]+|new)\\.atom$/.test(href);
+      if (el.parentElement !== document.head || !ours) {
         out.push('<link rel=' + el.getAttribute('rel') + ' href=' + (el.getAttribute('href') || '').slice(0, 80) + '>');
       }
       continue;
