@@ -7,6 +7,8 @@
 //! to 1 MB, so both the splitter and the store see large and small messages.
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
+mod common;
+
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -222,24 +224,8 @@ fn one_gib_mbox_imports_and_builds_within_bounds() {
     // Spot-check the largest kind of message made it through whole: the
     // attachment of message 5 is in the site.
     let site = Path::new(a).join("site");
-    let found = walk_find(&site, "data.bin");
+    let found = common::files(&site)
+        .iter()
+        .any(|p| p.to_string_lossy().ends_with("data.bin"));
     assert!(found, "no data.bin attachment written");
-}
-
-fn walk_find(dir: &Path, name: &str) -> bool {
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p
-                .file_name()
-                .is_some_and(|f| f.to_string_lossy().ends_with(name))
-            {
-                return true;
-            }
-        }
-    }
-    false
 }

@@ -318,21 +318,42 @@ fn pages_and_threads(
         let raw = store
             .raw(n)?
             .ok_or_else(|| Error::NoSuchMessage(n.to_string()))?;
-        raws.push((n, raw));
+        raws.push((site.by_num[&n], raw));
     }
-    let previews = raws
-        .par_iter()
-        .map(|(n, raw)| {
-            let view = message_view(raw);
-            render::render_message(renderer, site, site.by_num[n], &view, out)?;
-            Ok(super::lookup::preview(&view))
-        })
-        .collect::<Result<Vec<String>>>()?;
-    let loaded = (raws.iter().zip(&previews))
-        .map(|((n, raw), p)| (*n, (raw.as_slice(), p.as_str())))
-        .collect();
+    let previews = render_pages(renderer, site, &raws, out)?;
+    let loaded = loaded(site, &raws, &previews);
     let jobs: Vec<(usize, &[String])> = batch.iter().map(|&t| (t, names[t].as_slice())).collect();
     threads::write_threads(site, &jobs, &loaded, out)
+}
+
+/// Render the message pages of `raws` (model index, raw bytes) in
+/// parallel; returns each message's feed preview, in order, from the same
+/// parse (the `t/` feeds reuse them).
+pub(super) fn render_pages(
+    renderer: &Renderer,
+    site: &SiteModel,
+    raws: &[(u32, Vec<u8>)],
+    out: &DirOutput,
+) -> Result<Vec<String>> {
+    raws.par_iter()
+        .map(|(i, raw)| {
+            let view = message_view(raw);
+            render::render_message(renderer, site, *i, &view, out)?;
+            Ok(super::lookup::preview(&view))
+        })
+        .collect()
+}
+
+/// What the thread files read of the messages just rendered: number ->
+/// (raw bytes, preview).
+pub(super) fn loaded<'a>(
+    site: &SiteModel,
+    raws: &'a [(u32, Vec<u8>)],
+    previews: &'a [String],
+) -> threads::Loaded<'a> {
+    (raws.iter().zip(previews))
+        .map(|((i, raw), p)| (site.msgs[*i as usize].num, (raw.as_slice(), p.as_str())))
+        .collect()
 }
 
 /// A period's live messages by number (the order of its download).

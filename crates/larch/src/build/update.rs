@@ -24,10 +24,12 @@ use rayon::prelude::*;
 use super::Archive;
 use super::download;
 use super::marker::{Marker, fingerprint};
-use super::site::{BuildReport, NEW_FEED_ENTRIES, assemble, build_site, live_by_num, removal_map};
+use super::site::{
+    BuildReport, NEW_FEED_ENTRIES, assemble, build_site, live_by_num, loaded, removal_map,
+    render_pages,
+};
 use super::site_index::sync_index;
 use super::threads;
-use crate::parse::mime::message_view;
 use crate::render::{self, DirOutput, ListEntry, Renderer, SiteModel};
 use crate::store::{IndexRow, SqliteStore, Store};
 use crate::{Error, Result};
@@ -210,19 +212,10 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
             .ok_or_else(|| Error::NoSuchMessage(num.to_string()))?;
         raws.push((i, raw));
     }
-    let previews = raws
-        .par_iter()
-        .map(|(i, raw)| {
-            let view = message_view(raw);
-            render::render_message(&renderer, &site, *i, &view, &out)?;
-            Ok(super::lookup::preview(&view))
-        })
-        .collect::<Result<Vec<String>>>()?;
+    let previews = render_pages(&renderer, &site, &raws, &out)?;
     // Thread files: every id a touched component's message or a changed
     // message carries (old roots and new ones).
-    let loaded: threads::Loaded<'_> = (raws.iter().zip(&previews))
-        .map(|((i, raw), p)| (site.msgs[*i as usize].num, (raw.as_slice(), p.as_str())))
-        .collect();
+    let loaded = loaded(&site, &raws, &previews);
     let ids: BTreeSet<String> = (touched.iter().chain(&new).chain(&changed))
         .filter_map(|&n| site.msg(n))
         .map(|m| m.summary.message_id.as_str().to_owned())
