@@ -108,6 +108,29 @@ fn remove_keeps_every_other_url_and_stays_removed() {
             "{k} still shows the removed text"
         );
     }
+    // Nor any hidden file. Spares (which receive the pages being replaced)
+    // may have held it: a removal deletes them all.
+    let mut stack = vec![a.join("site")];
+    let mut hidden = 0;
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(!name.starts_with(".larch-spare."), "{} left", p.display());
+            hidden += usize::from(name.starts_with('.'));
+            let bytes = std::fs::read(&p).unwrap();
+            assert!(
+                !bytes.windows(17).any(|w| w == b"SECRET-PASSWORD-3"),
+                "{} still holds the removed text",
+                p.display()
+            );
+        }
+    }
+    assert!(hidden >= 1, "the site marker at least");
     // The site equals a fresh full build.
     let full = tmp.path().join("full");
     assert!(
@@ -131,11 +154,15 @@ fn remove_keeps_every_other_url_and_stays_removed() {
     );
     let exported = std::fs::read(&out).unwrap();
     assert!(!String::from_utf8_lossy(&exported).contains("SECRET-PASSWORD"));
-    let db = std::fs::read(a.join("store/larch.sqlite3")).unwrap();
-    assert!(
-        !db.windows(17).any(|w| w == b"SECRET-PASSWORD-3"),
-        "purged text still in the database file"
-    );
+    for f in ["larch.sqlite3", "larch.sqlite3-wal"] {
+        let Ok(db) = std::fs::read(a.join("store").join(f)) else {
+            continue;
+        };
+        assert!(
+            !db.windows(17).any(|w| w == b"SECRET-PASSWORD-3"),
+            "purged text still in {f}"
+        );
+    }
 
     // Re-import: never comes back.
     let o = larch(&["import", "--archive", a_s, src.to_str().unwrap()]);

@@ -11,6 +11,8 @@ use larch::build::{self, Archive, ImportOptions};
 use larch::config::Period;
 use larch::ingest::{self, RawMessage};
 
+/// Every file of a site but spare files (`.larch-spare.*`: scratch space
+/// for replacing files, never served, not site content).
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_owned()];
@@ -19,7 +21,10 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else {
+            } else if !p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".larch-spare."))
+            {
                 out.insert(
                     p.strip_prefix(dir).unwrap().display().to_string(),
                     std::fs::read(&p).unwrap(),

@@ -40,6 +40,7 @@ fn exit_for(e: &Error) -> u8 {
 }
 
 pub fn run(a: Args) -> anyhow::Result<ExitCode> {
+    let start = std::time::Instant::now();
     let mut bytes = Vec::new();
     if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
         eprintln!("larch add: reading stdin: {e}");
@@ -58,6 +59,12 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(exit_for(&e)));
             }
         };
+    // Exit 0 tells the MTA to drop its copy: the message must be on disk.
+    if let Err(e) = archive.store.durable() {
+        eprintln!("larch add: {e}");
+        return Ok(ExitCode::from(exit_for(&e)));
+    }
+    let t_open = start.elapsed();
     let raw = larch::ingest::read_single(bytes, Path::new("-"));
     let opts = ImportOptions {
         now: jiff::Timestamp::now().as_second(),
@@ -69,6 +76,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(exit_for(&e)));
         }
     };
+    let t_import = start.elapsed();
     let what = if report.archived == 1 {
         format!(
             "archived as message {}",
@@ -98,6 +106,14 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
+    let t_site = start.elapsed();
+    drop(archive);
+    tracing::debug!(
+        "add: open {t_open:?}, import {:?}, search + site {:?}, close {:?}",
+        t_import - t_open,
+        t_site - t_import,
+        start.elapsed() - t_site
+    );
     eprintln!("larch add: {what}");
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,8 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// The path of every file under `dir`.
+/// The path of every file under `dir`, but spare files (`.larch-spare.*`:
+/// scratch space for replacing files, never served, not site content).
 pub fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -24,7 +25,10 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else {
+            } else if !p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".larch-spare."))
+            {
                 out.push(p);
             }
         }

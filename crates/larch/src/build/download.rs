@@ -120,9 +120,13 @@ pub fn write_tail(
         .write(true)
         .open(&file)
         .map_err(|e| Error::io(&file, e))?;
-    f.set_len(tail.offset).map_err(|e| Error::io(&file, e))?;
+    // Overwrite the last block, then cut what is left of it: the file
+    // shrinks only when the new tail is shorter than the old one (freeing
+    // blocks is slow on some disks: render/spares.rs).
     f.seek(SeekFrom::Start(tail.offset))
         .map_err(|e| Error::io(&file, e))?;
     f.write_all(&bytes).map_err(|e| Error::io(&file, e))?;
+    f.set_len(tail.offset + bytes.len() as u64)
+        .map_err(|e| Error::io(&file, e))?;
     Ok(new_tail)
 }

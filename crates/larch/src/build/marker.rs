@@ -13,7 +13,7 @@ use sha2::Digest;
 
 use super::download::Tail;
 use crate::config::Config;
-use crate::render::Renderer;
+use crate::render::{DirOutput, Renderer};
 use crate::{Error, Result};
 
 /// The marker's file name.
@@ -66,12 +66,9 @@ impl Marker {
         }
     }
 
-    /// Write the marker atomically.
-    pub fn write(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(MARKER);
-        let tmp = dir.join(format!("{MARKER}.tmp"));
+    /// Write the marker atomically, at the root of `out`.
+    pub fn write(&self, out: &DirOutput) -> Result<()> {
         let text = serde_json::to_vec_pretty(self).map_err(|e| Error::Corrupt(e.to_string()))?;
-        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+        out.write_hidden(MARKER, &text)
     }
 }

@@ -241,7 +241,6 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
     let site = site_model(archive)?;
     let out = DirOutput::new(out_dir)?;
     Marker::clear(out_dir)?;
-    out.sweep_temps()?;
     let store = archive.store();
 
     // Tombstones, then message pages and thread files, whole threads at a
@@ -294,7 +293,11 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
         "new.atom",
         crate::render::feed::atom(&feed).as_bytes(),
     )?;
-    marker.write(out_dir)?;
+    marker.write(&out)?;
+    // Last: the spares now hold the pages as they were before this build
+    // (maybe before a removal), and temp files of killed writers may be
+    // anywhere.
+    out.sweep_temps()?;
     Ok(BuildReport::new(&site, &out, start))
 }
 

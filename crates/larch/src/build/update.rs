@@ -30,7 +30,7 @@ use super::site::{
 };
 use super::site_index::sync_index;
 use super::threads;
-use crate::render::{self, DirOutput, ListEntry, Renderer, SiteModel};
+use crate::render::{self, DirOutput, ListEntry, Renderer, SiteModel, urls};
 use crate::store::{IndexRow, SqliteStore, Store};
 use crate::{Error, Result};
 
@@ -251,7 +251,17 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
         downloads: downloads?,
     };
     let t_periods = start.elapsed();
-    next.write(out_dir)?;
+    next.write(&out)?;
+    if !changed.is_empty() {
+        // Spares may hold pages as they were before a removal.
+        let dirs: Vec<String> = store
+            .index_periods()?
+            .iter()
+            .map(|p| urls::period_dir(&p.name))
+            .chain([urls::THREAD_DIR.to_owned()])
+            .collect();
+        out.purge_spares(dirs.iter().map(String::as_str))?;
+    }
     tracing::debug!(
         pages = plan.pages.len(),
         periods = plan.periods.len(),

@@ -10,6 +10,7 @@ mod index;
 mod message;
 pub mod model;
 pub mod output;
+mod spares;
 pub mod strings;
 pub mod urls;
 

@@ -3,29 +3,30 @@
 //! half-written page) and only when the bytes changed. Paths come from
 //! `urls.rs` and are checked to stay inside the site.
 //!
-//! The temp file sits beside its target, named after it
-//! (`.larch-tmp.<name>`): a rename within one directory takes only that
-//! directory's lock, while a rename across directories takes the file
-//! system's rename mutex, which serialized every rendering thread (measured:
-//! a third of a full build's time in the kernel). A temp file left by a
-//! killed writer is replaced and renamed away when the next writer writes
-//! its target (the re-run of an interrupted update writes the same files);
-//! a full build also sweeps the whole site with [`DirOutput::sweep_temps`].
-//! No directory is ever listed on the update path, so an update's cost
-//! does not grow with the site.
+//! The temp file sits in the target's directory: a rename within one
+//! directory takes only that directory's lock, while a rename across
+//! directories takes the file system's rename mutex, which serialized every
+//! rendering thread (measured: a third of a full build's time in the
+//! kernel). It is a spare file that is exchanged with the target, so that
+//! no write frees disk blocks (`spares.rs` says why and how). A full build
+//! sweeps the whole site of spares and of temp files left by earlier
+//! versions ([`DirOutput::sweep_temps`]); no directory is ever listed on the
+//! update path, so an update's cost does not grow with the site.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::spares::{SPARE_PREFIX, Spares};
 use crate::{Error, Result};
 
 /// The old place of temp files (before temp files sat beside their
 /// targets); deleted if a writer left it.
 const TMP_DIR: &str = ".larch-tmp";
 
-/// Name prefix of temp files (a dot name is never served).
+/// Name prefix of the temp files of earlier versions (a dot name is never
+/// served); swept by a full build.
 const TMP_PREFIX: &str = ".larch-tmp.";
 
 /// A sink for site files, shared across rendering threads.
@@ -47,6 +48,7 @@ pub struct DirOutput {
     pub bytes: AtomicU64,
     /// Directories this writer made (or found), so each is made once.
     ready: Mutex<HashSet<PathBuf>>,
+    spares: Spares,
 }
 
 impl DirOutput {
@@ -67,6 +69,7 @@ impl DirOutput {
             unchanged: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             ready: Mutex::new(HashSet::new()),
+            spares: Spares::default(),
         })
     }
 
@@ -98,8 +101,35 @@ impl DirOutput {
         Ok(self.root.join(rel))
     }
 
-    /// Delete every temp file a killed writer left anywhere in the site
-    /// (a full build: it lists every directory anyway).
+    /// Write a hidden file (a dot name, such as the site marker) at the
+    /// site's root, atomically.
+    pub fn write_hidden(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        if !name.starts_with('.') || name.contains(['/', '\\']) || name.starts_with(SPARE_PREFIX) {
+            return Err(Error::BadInput {
+                path: name.into(),
+                offset: None,
+                reason: "not a hidden file name".into(),
+            });
+        }
+        self.prepare(&self.root)?;
+        let full = self.root.join(name);
+        let old = std::fs::metadata(&full).ok().map(|m| m.len());
+        self.spares.replace(&self.root, &full, bytes, old)
+    }
+
+    /// Delete the spare files of the site's root, `dirs` (site-relative)
+    /// and every directory written so far: they may hold a page as it was
+    /// before a removal.
+    pub fn purge_spares<'a>(&self, dirs: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        let mut full = vec![self.root.clone()];
+        for d in dirs {
+            full.push(self.full(d)?);
+        }
+        self.spares.purge(full.iter().map(PathBuf::as_path))
+    }
+
+    /// Delete every spare file and every temp file a killed writer left
+    /// anywhere in the site (a full build: it lists every directory anyway).
     pub fn sweep_temps(&self) -> Result<()> {
         let mut stack = vec![self.root.clone()];
         while let Some(d) = stack.pop() {
@@ -114,7 +144,9 @@ impl DirOutput {
                 let is_dir = e.file_type().map_err(|e| Error::io(&p, e))?.is_dir();
                 if is_dir {
                     stack.push(p);
-                } else if e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                } else if e.file_name().to_string_lossy().starts_with(TMP_PREFIX)
+                    || e.file_name().to_string_lossy().starts_with(SPARE_PREFIX)
+                {
                     match std::fs::remove_file(&p) {
                         Ok(()) => {}
                         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -130,21 +162,15 @@ impl DirOutput {
 impl Output for DirOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let full = self.full(path)?;
-        if let Ok(old) = std::fs::read(&full)
-            && old == bytes
-        {
+        let old = std::fs::read(&full).ok();
+        if old.as_deref() == Some(bytes) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
         let dir = full.parent().unwrap_or(&self.root);
         self.prepare(dir)?;
-        let name = full
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        let tmp = dir.join(format!("{TMP_PREFIX}{name}"));
-        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &full).map_err(|e| Error::io(&full, e))?;
+        let old_len = old.map(|o| o.len() as u64);
+        self.spares.replace(dir, &full, bytes, old_len)?;
         self.written.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
@@ -197,7 +223,7 @@ mod tests {
     }
 
     #[test]
-    fn stale_temp_files_are_replaced_or_swept() {
+    fn stale_temp_files_and_spares_are_swept() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
         std::fs::create_dir_all(dir.path().join(TMP_DIR)).unwrap();
@@ -214,11 +240,13 @@ mod tests {
         };
         let out = DirOutput::new(dir.path()).unwrap();
         assert!(!dir.path().join(TMP_DIR).exists());
-        // Writing the target takes its stale temp file with it.
         out.write("a/x.html", b"x").unwrap();
-        assert_eq!(names("a"), [".keep", "b", "x.html"]);
         assert_eq!(std::fs::read(dir.path().join("a/x.html")).unwrap(), b"x");
-        // A full build's sweep finds the rest.
+        // Replacing it leaves a spare with the old bytes (where the system
+        // can exchange two files).
+        out.write("a/x.html", b"y").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("a/x.html")).unwrap(), b"y");
+        // A full build's sweep takes stale temp files and spares.
         out.sweep_temps().unwrap();
         assert!(names("a/b").is_empty());
         assert_eq!(names("a"), [".keep", "b", "x.html"]);
