@@ -7,7 +7,10 @@
 #
 # The archives must exist and have a built site (e.g. kept by
 # `bench/run.sh --keep DIR`). Messages come from gen-mbox.py with a seed of
-# their own, dated after the corpus. Prints p50/p90/p99/max per archive
+# their own (SEED), dated after the corpus, in ADD_YEAR (default 2024):
+# give a year no earlier run added to, so that every archive starts with an
+# empty period (an add re-renders its period's indexes, so latency grows
+# with the period, not the archive). Prints p50/p90/p99/max per archive
 # (the first 5 adds of each are dropped as warm-up) and the p50 ratio of
 # each archive to the first.
 set -euo pipefail
@@ -26,7 +29,7 @@ done
 WORK=$(mktemp -d /tmp/larch-addlat.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 python3 ../shared/bench/gen-mbox.py --messages "$ADDS" --seed "${SEED:-$RANDOM}" \
-  --start-year 2024 --years 0.01 --out "$WORK/adds.mbox" > /dev/null
+  --start-year "${ADD_YEAR:-2024}" --years 0.01 --out "$WORK/adds.mbox" > /dev/null
 python3 bench/split-mbox.py "$WORK/adds.mbox" "$WORK/add" > /dev/null
 for a in "$@"; do : > "$WORK/$(basename "$a").lat"; done
 for f in "$WORK"/add-*; do

@@ -190,3 +190,62 @@ fn random_adds_and_removes_match_a_full_build() {
         run(seed);
     }
 }
+
+/// A rebuild after a template change keeps the files made from the store
+/// alone (downloads, `t/` mbox files): it does not make them again, and the
+/// site is still the one a fresh build with the new templates makes. Any
+/// other change since the last build (here a new message) makes them all.
+#[test]
+fn template_change_rebuild_keeps_store_files_and_matches_a_fresh_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("arch");
+    drop(Archive::init(&dir, "salon", Some("Salon"), Period::Month).unwrap());
+    let mut archive = Archive::open_for_write(&dir, build::archive_lock_wait()).unwrap();
+    let site = archive.site_dir();
+    let opts = ImportOptions { now: 1_700_000_000 };
+    let mut pool = pool().into_iter();
+    for m in pool.by_ref().take(150) {
+        build::import_message(&mut archive, m, &opts).unwrap();
+    }
+    let first = build::build_site(&archive, &site).unwrap();
+    let made_from_store = tree(&site)
+        .keys()
+        .filter(|k| k.ends_with(".txt.gz") || k.ends_with(".mbox.gz"))
+        .count() as u64;
+    assert!(made_from_store > 20, "{made_from_store}");
+
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let base = include_str!("../src/render/templates/base.html");
+    std::fs::write(
+        templates.join("base.html"),
+        base.replace("</body>", "<!-- changed -->\n</body>"),
+    )
+    .unwrap();
+    drop(archive);
+    let mut archive = Archive::open_for_write(&dir, build::archive_lock_wait()).unwrap();
+    let second = build::build_site(&archive, &site).unwrap();
+    assert_eq!(
+        second.files_written + second.files_unchanged,
+        first.files_written + first.files_unchanged - made_from_store,
+        "every file but those made from the store alone is made again"
+    );
+    assert!(
+        String::from_utf8_lossy(&tree(&site)["index.html"]).contains("<!-- changed -->"),
+        "the new template is used"
+    );
+    let fresh = tmp.path().join("fresh");
+    build::build_site(&archive, &fresh).unwrap();
+    assert!(tree(&site) == tree(&fresh), "same site as a fresh build");
+
+    // A new message: everything is made again.
+    build::import_message(&mut archive, pool.next().unwrap(), &opts).unwrap();
+    let third = build::build_site(&archive, &site).unwrap();
+    assert!(
+        third.files_written + third.files_unchanged > second.files_written + second.files_unchanged,
+        "{third:?}"
+    );
+    let _ = std::fs::remove_dir_all(&fresh);
+    build::build_site(&archive, &fresh).unwrap();
+    assert!(tree(&site) == tree(&fresh), "same site as a fresh build");
+}

@@ -11,6 +11,7 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 
 use flate2::{Compression, GzBuilder};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::render::{DirOutput, Output, SiteModel, urls};
@@ -32,8 +33,13 @@ pub struct Tail {
     pub len: u64,
 }
 
+/// Blocks read from the store before they are compressed together (on all
+/// cores): bounds the raw mail held at once.
+const GROUP: usize = 32;
+
 /// Gzip members for `nums[from..]`, blocks starting at multiples of BLOCK
 /// from 0; returns the bytes and the tail (offsets relative to `base`).
+/// Raw mail is read here; the blocks of a group are compressed in parallel.
 fn blocks(
     store: &dyn Store,
     site: &SiteModel,
@@ -48,36 +54,52 @@ fn blocks(
         start: from,
         len: base,
     };
-    let mut buf = Vec::new();
+    // Block boundaries: [from, next multiple of BLOCK), ... up to the end.
+    let mut bounds = Vec::new();
     let mut start = from;
     loop {
         let end = ((start / BLOCK + 1) * BLOCK).min(nums.len());
-        tail.offset = base + out.len() as u64;
-        tail.start = start;
-        let mut gz = GzBuilder::new()
-            .mtime(0)
-            .write(Vec::new(), Compression::new(6));
-        for &num in &nums[start.min(end)..end] {
-            let m = site
-                .msg(num)
-                .ok_or_else(|| Error::NoSuchMessage(num.to_string()))?;
-            let raw = store
-                .raw(num)?
-                .ok_or_else(|| Error::NoSuchMessage(num.to_string()))?;
-            buf.clear();
-            buf.extend_from_slice(super::export::from_line(&m.summary, true).as_bytes());
-            buf.extend_from_slice(&raw);
-            if !raw.ends_with(b"\n") {
-                buf.push(b'\n');
-            }
-            buf.push(b'\n');
-            gz.write_all(&buf).map_err(|e| Error::io(path, e))?;
-        }
-        out.extend_from_slice(&gz.finish().map_err(|e| Error::io(path, e))?);
+        bounds.push((start.min(end), end));
         if end >= nums.len() {
             break;
         }
         start = end;
+    }
+    for group in bounds.chunks(GROUP) {
+        let mut texts = Vec::with_capacity(group.len());
+        for &(a, b) in group {
+            let mut buf = Vec::new();
+            for &num in &nums[a..b] {
+                let m = site
+                    .msg(num)
+                    .ok_or_else(|| Error::NoSuchMessage(num.to_string()))?;
+                let raw = store
+                    .raw(num)?
+                    .ok_or_else(|| Error::NoSuchMessage(num.to_string()))?;
+                buf.extend_from_slice(super::export::from_line(&m.summary, true).as_bytes());
+                buf.extend_from_slice(&raw);
+                if !raw.ends_with(b"\n") {
+                    buf.push(b'\n');
+                }
+                buf.push(b'\n');
+            }
+            texts.push(buf);
+        }
+        let members: Vec<Vec<u8>> = texts
+            .par_iter()
+            .map(|text| {
+                let mut gz = GzBuilder::new()
+                    .mtime(0)
+                    .write(Vec::new(), Compression::new(6));
+                gz.write_all(text).map_err(|e| Error::io(path, e))?;
+                gz.finish().map_err(|e| Error::io(path, e))
+            })
+            .collect::<Result<_>>()?;
+        for (member, &(a, _)) in members.iter().zip(group) {
+            tail.offset = base + out.len() as u64;
+            tail.start = a;
+            out.extend_from_slice(member);
+        }
     }
     tail.len = base + out.len() as u64;
     Ok((out, tail))

@@ -50,6 +50,18 @@ pub fn fingerprint(config: &Config, renderer: &Renderer) -> String {
     )
 }
 
+/// Whether two fingerprints differ at most in their templates: then the
+/// files made from the store alone (downloads, `t/` mbox files) are the
+/// same for the same store.
+pub fn same_but_templates(a: &str, b: &str) -> bool {
+    let parts = |f: &str| {
+        let mut it = f.splitn(3, '|');
+        (it.next().map(str::to_owned), it.nth(1).map(str::to_owned))
+    };
+    let (va, ca) = parts(a);
+    va.is_some() && ca.is_some() && (va, ca) == parts(b)
+}
+
 impl Marker {
     /// The marker of the site in `dir`, if there is a readable one.
     pub fn read(dir: &Path) -> Option<Marker> {

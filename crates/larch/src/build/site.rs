@@ -13,11 +13,11 @@ use rayon::prelude::*;
 
 use super::Archive;
 use super::download;
-use super::marker::{Marker, fingerprint};
+use super::marker::{Marker, fingerprint, same_but_templates};
 use super::threads;
 use crate::model::period_name;
 use crate::parse::mime::message_view;
-use crate::render::{self, DirOutput, ListEntry, MsgInfo, PeriodInfo, Renderer, SiteModel};
+use crate::render::{self, DirOutput, ListEntry, MsgInfo, PeriodInfo, Renderer, SiteModel, urls};
 use crate::store::{Store, Stored};
 use crate::thread::{self, Item};
 use crate::{Error, Result};
@@ -239,9 +239,23 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
     let start = Instant::now();
     let renderer = Renderer::new(Some(&archive.paths.root.join("templates")))?;
     let site = site_model(archive)?;
+    let t_model = start.elapsed();
     let out = DirOutput::new(out_dir)?;
-    Marker::clear(out_dir)?;
     let store = archive.store();
+    let fp = fingerprint(&archive.config, &renderer);
+    let (through, change) = (store.count()?, archive.store.last_change()?);
+    // Only the templates changed since the last build (the usual reason to
+    // rebuild): the files made from the store alone are already right.
+    let kept = Marker::read(out_dir).filter(|m| {
+        m.through == through && m.change == change && same_but_templates(&m.fingerprint, &fp)
+    });
+    Marker::clear(out_dir)?;
+    let mbox_kept = |stem: &str| {
+        kept.is_some()
+            && out_dir
+                .join(urls::thread_path(stem, urls::THREAD_MBOX))
+                .is_file()
+    };
 
     // Tombstones, then message pages and thread files, whole threads at a
     // time: raw mail read here, pages and files made in parallel.
@@ -251,17 +265,39 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
         }
     }
     let names = threads::names(&site);
+    let mut batches = Vec::new();
     let mut batch = Vec::new();
     let mut size = 0;
     for t in site.forest.threads() {
         batch.push(t.index());
         size += t.message_count();
         if size >= CHUNK || t.index() + 1 == site.forest.thread_count() {
-            pages_and_threads(store, &renderer, &site, &batch, &names, &out)?;
-            batch.clear();
+            batches.push(std::mem::take(&mut batch));
             size = 0;
         }
     }
+    // This thread reads the next batch's raw mail while another renders the
+    // last one (on all cores).
+    std::thread::scope(|scope| -> Result<()> {
+        let mut rendering: Option<std::thread::ScopedJoinHandle<'_, Result<()>>> = None;
+        let finish = |h: std::thread::ScopedJoinHandle<'_, Result<()>>| {
+            h.join()
+                .map_err(|_| Error::Corrupt("page rendering panicked".into()))?
+        };
+        for batch in &batches {
+            let raws = read_raws(store, &site, batch)?;
+            if let Some(h) = rendering.take() {
+                finish(h)?;
+            }
+            let (renderer, site, names, out, mbox_kept) =
+                (&renderer, &site, &names, &out, &mbox_kept);
+            rendering = Some(scope.spawn(move || {
+                pages_and_threads(renderer, site, &raws, batch, names, out, mbox_kept)
+            }));
+        }
+        rendering.map_or(Ok(()), finish)
+    })?;
+    let t_pages = start.elapsed();
     let keep = names.iter().flatten().map(String::as_str).collect();
     threads::remove_stale(out_dir, &out, &keep)?;
     // Period indexes and downloads.
@@ -269,16 +305,21 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
         .into_par_iter()
         .map(|p| render::render_period(&renderer, &site, p, &out))
         .collect::<Result<()>>()?;
+    let t_indexes = start.elapsed();
     let mut marker = Marker {
-        fingerprint: fingerprint(&archive.config, &renderer),
-        through: store.count()?,
-        change: archive.store.last_change()?,
+        fingerprint: fp,
+        through,
+        change,
         downloads: Default::default(),
     };
     let mut entries = Vec::with_capacity(site.periods.len());
     for p in &site.periods {
         let nums = live_by_num(&site, p);
-        let tail = download::write_full(store, &site, &out, &p.name, &nums)?;
+        let file = out_dir.join(urls::download_path(&p.name));
+        let tail = match kept.as_ref().and_then(|m| m.downloads.get(&p.name)) {
+            Some(&t) if std::fs::metadata(&file).is_ok_and(|f| f.len() == t.len) => t,
+            _ => download::write_full(store, &site, &out, &p.name, &nums)?,
+        };
         entries.push(ListEntry {
             name: p.name.clone(),
             count: nums.len() as u64,
@@ -286,6 +327,7 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
         });
         marker.downloads.insert(p.name.clone(), tail);
     }
+    let t_downloads = start.elapsed();
     render::render_list(&renderer, &site, &entries, &out)?;
     let feed = super::lookup::new_feed(archive, NEW_FEED_ENTRIES)?;
     crate::render::Output::write(
@@ -298,19 +340,20 @@ pub fn build_site(archive: &Archive, out_dir: &Path) -> Result<BuildReport> {
     // (maybe before a removal), and temp files of killed writers may be
     // anywhere.
     out.sweep_temps()?;
+    tracing::debug!(
+        kept = kept.is_some(),
+        "build: model {t_model:?}, pages and t/ {:?}, indexes {:?}, downloads {:?}, rest {:?}",
+        t_pages - t_model,
+        t_indexes - t_pages,
+        t_downloads - t_indexes,
+        start.elapsed() - t_downloads
+    );
     Ok(BuildReport::new(&site, &out, start))
 }
 
-/// The pages of the messages of threads `batch` and those threads' `t/`
-/// files (stems `names`, by thread index).
-fn pages_and_threads(
-    store: &dyn Store,
-    renderer: &Renderer,
-    site: &SiteModel,
-    batch: &[usize],
-    names: &[Vec<String>],
-    out: &DirOutput,
-) -> Result<()> {
+/// The raw mail of the messages of threads `batch`, by number, with
+/// their index in the site model.
+fn read_raws(store: &dyn Store, site: &SiteModel, batch: &[usize]) -> Result<Vec<(u32, Vec<u8>)>> {
     let mut nums: Vec<u64> = Vec::new();
     for t in batch.iter().filter_map(|&t| site.forest.thread(t)) {
         nums.extend(t.nums());
@@ -323,10 +366,24 @@ fn pages_and_threads(
             .ok_or_else(|| Error::NoSuchMessage(n.to_string()))?;
         raws.push((site.by_num[&n], raw));
     }
-    let previews = render_pages(renderer, site, &raws, out)?;
-    let loaded = loaded(site, &raws, &previews);
+    Ok(raws)
+}
+
+/// The pages of the messages of threads `batch` (their raw mail `raws`)
+/// and those threads' `t/` files (stems `names`, by thread index).
+fn pages_and_threads(
+    renderer: &Renderer,
+    site: &SiteModel,
+    raws: &[(u32, Vec<u8>)],
+    batch: &[usize],
+    names: &[Vec<String>],
+    out: &DirOutput,
+    mbox_kept: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<()> {
+    let previews = render_pages(renderer, site, raws, out)?;
+    let loaded = loaded(site, raws, &previews);
     let jobs: Vec<(usize, &[String])> = batch.iter().map(|&t| (t, names[t].as_slice())).collect();
-    threads::write_threads(site, &jobs, &loaded, out)
+    threads::write_threads(site, &jobs, &loaded, out, mbox_kept)
 }
 
 /// Render the message pages of `raws` (model index, raw bytes) in

@@ -33,8 +33,14 @@ fn missing(num: u64) -> Error {
     Error::NoSuchMessage(num.to_string())
 }
 
-/// The `(atom, mbox.gz)` bytes of thread `t` of `site`, every member in `loaded`.
-fn thread_bytes(site: &SiteModel, t: usize, loaded: &Loaded<'_>) -> Result<(Vec<u8>, Vec<u8>)> {
+/// The `(atom, mbox.gz)` bytes of thread `t` of `site`, every member in
+/// `loaded`; the mbox only `with_mbox`.
+fn thread_bytes(
+    site: &SiteModel,
+    t: usize,
+    loaded: &Loaded<'_>,
+    with_mbox: bool,
+) -> Result<(Vec<u8>, Option<Vec<u8>>)> {
     let thread = site
         .forest
         .thread(t)
@@ -46,17 +52,24 @@ fn thread_bytes(site: &SiteModel, t: usize, loaded: &Loaded<'_>) -> Result<(Vec<
     let get = |n: u64| loaded.get(&n).ok_or_else(|| missing(n));
     let feed = lookup::thread_feed_of(&site.config, &members, |n| Ok(get(n)?.1.to_owned()))?
         .ok_or_else(|| Error::Corrupt(format!("thread {t} is empty")))?;
+    let atom = feed::atom(&feed).into_bytes();
+    if !with_mbox {
+        return Ok((atom, None));
+    }
     members.sort_unstable_by_key(|(n, _)| *n);
     let mut gz = MboxGz::default();
     for (n, s) in members {
         gz.push(s, get(n)?.0)?;
     }
-    Ok((feed::atom(&feed).into_bytes(), gz.finish()?))
+    Ok((atom, Some(gz.finish()?)))
 }
 
-fn write(out: &dyn Output, stem: &str, atom: &[u8], mbox: &[u8]) -> Result<()> {
+fn write(out: &dyn Output, stem: &str, atom: &[u8], mbox: Option<&[u8]>) -> Result<()> {
     out.write(&urls::thread_path(stem, THREAD_ATOM), atom)?;
-    out.write(&urls::thread_path(stem, THREAD_MBOX), mbox)
+    match mbox {
+        Some(mbox) => out.write(&urls::thread_path(stem, THREAD_MBOX), mbox),
+        None => Ok(()),
+    }
 }
 
 /// For a full build: by thread index, the stems of the files holding it
@@ -82,18 +95,24 @@ pub(super) fn names(site: &SiteModel) -> Vec<Vec<String>> {
 }
 
 /// Write the files of threads `jobs` (thread index, stems), in parallel;
-/// every member must be in `loaded`.
+/// every member must be in `loaded`. `mbox_kept` says which stems already
+/// have their `.mbox.gz` (a full build that reuses files the store has not
+/// changed): theirs are not made again.
 pub(super) fn write_threads(
     site: &SiteModel,
     jobs: &[(usize, &[String])],
     loaded: &Loaded<'_>,
     out: &dyn Output,
+    mbox_kept: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<()> {
     jobs.par_iter()
         .filter(|(_, stems)| !stems.is_empty())
         .map(|&(t, stems)| {
-            let (atom, mbox) = thread_bytes(site, t, loaded)?;
-            stems.iter().try_for_each(|s| write(out, s, &atom, &mbox))
+            let with_mbox = !stems.iter().all(|s| mbox_kept(s));
+            let (atom, mbox) = thread_bytes(site, t, loaded, with_mbox)?;
+            stems
+                .iter()
+                .try_for_each(|s| write(out, s, &atom, mbox.as_deref()))
         })
         .collect()
 }
@@ -176,7 +195,7 @@ pub(super) fn update(
                 let feed = lookup::thread_feed(archive, owner)?.ok_or_else(|| missing(owner))?;
                 let nums = lookup::thread_nums(archive, owner)?;
                 let mbox = lookup::thread_mbox_gz(archive, &nums)?;
-                write(out, &stem, feed::atom(&feed).as_bytes(), &mbox)?;
+                write(out, &stem, feed::atom(&feed).as_bytes(), Some(&mbox))?;
             }
             _ => {
                 out.remove(&urls::thread_path(&stem, THREAD_ATOM))?;
@@ -185,5 +204,5 @@ pub(super) fn update(
         }
     }
     let jobs: Vec<(usize, &[String])> = jobs.iter().map(|(&t, s)| (t, s.as_slice())).collect();
-    write_threads(site, &jobs, loaded, out)
+    write_threads(site, &jobs, loaded, out, &|_| false)
 }

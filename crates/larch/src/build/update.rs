@@ -84,6 +84,8 @@ pub fn update_site(archive: &mut Archive, out_dir: &Path) -> Result<BuildReport>
         return build_site(archive, out_dir);
     }
     let store = &archive.store;
+    // Everything below only reads the store.
+    let _snapshot = store.snapshot()?;
     let new: Vec<u64> = (marker.through..state.through).collect();
     let mut changed: Vec<u64> = store
         .changes_since(marker.change)?

@@ -162,14 +162,15 @@ impl DirOutput {
 impl Output for DirOutput {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let full = self.full(path)?;
-        let old = std::fs::read(&full).ok();
-        if old.as_deref() == Some(bytes) {
+        // The old bytes are read only when they may be the same.
+        let old_len = std::fs::metadata(&full).ok().map(|m| m.len());
+        if old_len == Some(bytes.len() as u64) && std::fs::read(&full).is_ok_and(|old| old == bytes)
+        {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
         let dir = full.parent().unwrap_or(&self.root);
         self.prepare(dir)?;
-        let old_len = old.map(|o| o.len() as u64);
         self.spares.replace(dir, &full, bytes, old_len)?;
         self.written.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);

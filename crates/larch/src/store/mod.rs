@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 pub use lock::WriteLock;
 pub use site_index::{IndexEntry, IndexRow, IndexState, PeriodRow, rels};
-pub use sqlite::SqliteStore;
+pub use sqlite::{Snapshot, SqliteStore};
 
 use crate::Result;
 use crate::model::Summary;

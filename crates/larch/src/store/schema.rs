@@ -52,6 +52,10 @@ CREATE INDEX skipped_at ON skipped (source, offset);
 "#;
 
 /// Tables added after version 1 was first written; created on open when missing.
+/// Revision of the tables below, kept in `PRAGMA user_version`; bump it
+/// with any change to them.
+pub const REVISION: i64 = 1;
+
 pub const MIGRATE: &str = r#"
 CREATE TABLE IF NOT EXISTS removals (
     num         INTEGER PRIMARY KEY,

@@ -19,6 +19,20 @@ pub struct SqliteStore {
     pending_next: Option<u64>,
 }
 
+/// A read transaction (see [`SqliteStore::snapshot`]); ends when dropped.
+#[derive(Debug)]
+pub struct Snapshot<'a> {
+    conn: &'a Connection,
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        // A read transaction has nothing to lose; if it cannot end here,
+        // the connection's next transaction reports it.
+        let _ = self.conn.execute_batch("COMMIT");
+    }
+}
+
 fn blob32(v: Vec<u8>) -> Result<[u8; 32]> {
     v.try_into()
         .map_err(|_| Error::Corrupt("hash is not 32 bytes".into()))
@@ -40,14 +54,7 @@ impl SqliteStore {
             .conn
             .execute_batch(schema::CREATE)
             .map_err(Error::db("create schema"))?;
-        store
-            .conn
-            .execute_batch(schema::MIGRATE)
-            .map_err(Error::db("create schema"))?;
-        store
-            .conn
-            .execute_batch(schema::SITE_INDEX)
-            .map_err(Error::db("create schema"))?;
+        store.migrate()?;
         store
             .conn
             .execute(
@@ -82,15 +89,38 @@ impl SqliteStore {
                 supported: FORMAT_VERSION,
             });
         }
-        store
+        // Tables added since format 1 (idempotent); `user_version` records
+        // that they are there, so an open does not parse them every time.
+        let rev: i64 = store
             .conn
-            .execute_batch(schema::MIGRATE)
-            .map_err(Error::db("migrate schema"))?;
-        store
-            .conn
-            .execute_batch(schema::SITE_INDEX)
-            .map_err(Error::db("migrate schema"))?;
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(Error::db("read schema revision"))?;
+        if rev < schema::REVISION {
+            store.migrate()?;
+        }
         Ok(store)
+    }
+
+    fn migrate(&self) -> Result<()> {
+        self.conn
+            .execute_batch(schema::MIGRATE)
+            .and_then(|()| self.conn.execute_batch(schema::SITE_INDEX))
+            .and_then(|()| {
+                self.conn
+                    .pragma_update(None, "user_version", schema::REVISION)
+            })
+            .map_err(Error::db("migrate schema"))
+    }
+
+    /// Start a read transaction that lasts until the returned guard is
+    /// dropped: the reads in between see one snapshot and take the
+    /// database's locks once, not once a statement. Nothing may write
+    /// through this store meanwhile.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(Error::db("begin read transaction"))?;
+        Ok(Snapshot { conn: &self.conn })
     }
 
     fn tune(&self) -> Result<()> {
